@@ -1,0 +1,130 @@
+"""Checks of the book itself: configuration, table of contents, notebooks, README and CI."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def toc_files(toc):
+    """Every `file:` entry of a jb-book table of contents, root first."""
+    files = [toc["root"]]
+    stack = list(toc.get("chapters", [])) + list(toc.get("parts", []))
+    while stack:
+        entry = stack.pop(0)
+        if "file" in entry:
+            files.append(entry["file"])
+        stack.extend(entry.get("chapters", []) + entry.get("sections", []))
+    return files
+
+
+def code_cells(notebook):
+    return [
+        cell
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code" and "".join(cell["source"]).strip()
+    ]
+
+
+def read_notebook(path):
+    return json.loads(path.read_text())
+
+
+def readme_commands():
+    """The shell commands in the README's fenced bash blocks."""
+    text = (ROOT / "README.md").read_text()
+    return [block.strip() for block in re.findall(r"```bash\n(.*?)```", text, flags=re.S)]
+
+
+def test_every_toc_entry_exists():
+    for name in toc_files(TOC):
+        matches = [p for p in ROOT.glob(f"{name}.*") if p.suffix in {".md", ".ipynb"}]
+        assert matches, f"_toc.yml lists {name!r} but no {name}.md or {name}.ipynb exists"
+
+
+def test_every_chapter_notebook_is_in_the_toc():
+    listed = set(toc_files(TOC))
+    for path in NOTEBOOKS:
+        name = str(path.relative_to(ROOT).with_suffix(""))
+        assert name in listed, f"{name} is not in _toc.yml"
+
+
+def test_repository_url_is_set_once_and_points_to_main():
+    repo = CONFIG["repository"]
+    assert repo["url"].startswith("https://github.com/")
+    assert repo["branch"] == "main"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_setup_cell_installs_the_course_from_the_configured_repository(path):
+    first = code_cells(read_notebook(path))[0]
+    source = "".join(first["source"])
+    expected = f"git+{CONFIG['repository']['url']}@{CONFIG['repository']['branch']}"
+    assert expected in source, f"{path.name}: setup cell must install from {expected}"
+    assert "remove-cell" in first["metadata"].get("tags", []), "setup cell must be hidden"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_as_run_top_to_bottom(path):
+    cells = code_cells(read_notebook(path))
+    counts = [cell["execution_count"] for cell in cells]
+    assert counts == list(range(1, len(cells) + 1)), f"{path.name}: restart and run all"
+    for cell in cells:
+        for output in cell["outputs"]:
+            assert output["output_type"] != "error", f"{path.name}: error output committed"
+            is_stderr = output["output_type"] == "stream" and output["name"] == "stderr"
+            assert not is_stderr, f"{path.name}: stderr committed: {output.get('text')}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_ends_with_exercises(path):
+    markdown = [
+        "".join(cell["source"])
+        for cell in read_notebook(path)["cells"]
+        if cell["cell_type"] == "markdown"
+    ]
+    assert any(line.startswith("## Exercises") for text in markdown for line in text.splitlines())
+    exercises = sum(len(re.findall(r"\{exercise(?:-start)?\}", text)) for text in markdown)
+    assert exercises >= 3, f"{path.name}: a chapter ends with at least 3 exercises"
+
+
+def test_readme_has_exactly_the_build_and_test_commands():
+    commands = readme_commands()
+    assert len(commands) == 2, f"README must hold exactly two commands, found {commands}"
+    build, test = commands
+    assert "jupyter-book build . -W --keep-going" in build
+    assert "pytest" in test
+    for command in commands:
+        assert "pip install -r requirements.txt" in command
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    _, test = readme_commands()
+    assert test in ci.splitlines(), ".ci/run must run the README's test command verbatim"
+    assert "jupyter-book build . -W --keep-going" in ci
+
+
+def test_requirements_pin_exact_versions():
+    lines = [
+        line.strip()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert "-e ." in lines
+    unpinned = [line for line in lines if line != "-e ." and "==" not in line]
+    assert not unpinned, f"requirements.txt must pin exact versions: {unpinned}"
+    names = {line.split("==")[0].lower() for line in lines if "==" in line}
+    for needed in ("jupyter-book", "numpy", "matplotlib", "ipywidgets", "scikit-learn", "tqdm"):
+        assert needed in names, f"requirements.txt lacks {needed}"
+
+
+def test_runtime_is_python_3_11():
+    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.11"
