@@ -1,0 +1,540 @@
+import numpy as np
+import pytest
+from scipy.special import logsumexp
+
+from lib import activations, initializers
+from lib.network import MLP, ForwardTrace, Gradients, History, Propagation, propagate
+
+SIZES = [4, 6, 5, 3]
+
+
+def blobs(n_samples=150, seed=0):
+    """Three well-separated Gaussian blobs in 2-D, labels 0, 1, 2."""
+    rng = np.random.default_rng(seed)
+    centers = np.array([[3.0, 0.0], [-3.0, 0.0], [0.0, 3.0]])
+    y = rng.integers(0, 3, n_samples)
+    return centers[y] + 0.7 * rng.standard_normal((n_samples, 2)), y
+
+
+def small_problem(seed=0, n_samples=7):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n_samples, SIZES[0])), rng.integers(0, SIZES[-1], n_samples)
+
+
+# --- construction and parameters ---------------------------------------------------------------
+
+
+def test_shapes_and_zero_biases():
+    net = MLP([64, 100, 30, 10], rng=0)
+    assert [w.shape for w in net.weights] == [(64, 100), (100, 30), (30, 10)]
+    assert [b.shape for b in net.biases] == [(100,), (30,), (10,)]
+    assert all(np.all(b == 0) for b in net.biases)
+    assert net.n_layers == 3
+    assert net.n_classes == 10
+    assert net.activation == activations.get("relu")
+    assert repr(net) == "MLP(layer_sizes=[64, 100, 30, 10], activation='relu')"
+
+
+def test_default_init_is_he_normal():
+    net = MLP([200, 300, 10], rng=0)
+    assert net.weights[0].std() == pytest.approx(np.sqrt(2 / 200), rel=0.05)
+
+
+def test_init_by_name_callable_or_float_std():
+    by_name = MLP([50, 200, 3], init="xavier_uniform", rng=0)
+    assert by_name.weights[0].std() == pytest.approx(np.sqrt(2 / 250), rel=0.05)
+    assert np.abs(by_name.weights[0]).max() <= np.sqrt(6 / 250)
+
+    by_std = MLP([50, 200, 3], init=0.01, rng=0)
+    assert by_std.weights[0].std() == pytest.approx(0.01, rel=0.05)
+
+    shapes = []
+
+    def ones(shape, rng):
+        shapes.append(shape)
+        return np.ones(shape)
+
+    by_callable = MLP([2, 3, 4], init=ones, rng=0)
+    assert shapes == [(2, 3), (3, 4)]
+    assert np.all(by_callable.weights[1] == 1.0)
+
+
+def test_init_is_reproducible_from_a_seed_or_generator():
+    first = MLP(SIZES, rng=3)
+    second = MLP(SIZES, rng=np.random.default_rng(3))
+    other = MLP(SIZES, rng=4)
+    for w1, w2, w3 in zip(first.weights, second.weights, other.weights, strict=True):
+        np.testing.assert_array_equal(w1, w2)
+        assert not np.array_equal(w1, w3)
+
+
+def test_activation_instance_with_params_is_used():
+    act = activations.get("leaky_relu", slope=0.3)
+    net = MLP([2, 2, 2], activation=act, init=lambda shape, rng: -np.eye(*shape))
+    trace = net.forward([[1.0, 2.0]])
+    np.testing.assert_allclose(trace.activations[1], [[-0.3, -0.6]])
+
+
+def test_set_weights_copies_and_keeps_biases_unless_given():
+    net = MLP([3, 4, 2], rng=0)
+    net.biases = [np.ones(4), np.ones(2)]
+    weights = [np.full((3, 4), 0.5), np.full((4, 2), -0.5)]
+    net.set_weights(weights)
+    weights[0][0, 0] = 99.0
+    assert net.weights[0][0, 0] == 0.5
+    assert np.all(net.biases[0] == 1.0)
+
+    net.set_weights(weights, biases=[np.zeros(4), np.full(2, 2.0)])
+    assert net.weights[0][0, 0] == 99.0
+    np.testing.assert_array_equal(net.biases[1], [2.0, 2.0])
+
+
+def test_weights_attribute_assignment_and_in_place_edits():
+    net = MLP([3, 4, 2], rng=0)
+    loaded = [np.arange(12.0).reshape(3, 4), np.ones((4, 2))]
+    net.weights = loaded
+    np.testing.assert_array_equal(net.weights[0], loaded[0])
+    net.weights[1][:] = 0.0  # the listed arrays are the network's own
+    assert np.all(net.weights[1] == 0.0)
+
+
+def test_failed_set_weights_changes_nothing():
+    net = MLP([3, 4, 2], rng=0)
+    before = [w.copy() for w in net.weights]
+    with pytest.raises(ValueError, match=r"biases\[1\] \(layer 1\) must have shape \(2,\)"):
+        net.set_weights([np.zeros((3, 4)), np.zeros((4, 2))], biases=[np.zeros(4), np.zeros(3)])
+    for w, w_before in zip(net.weights, before, strict=True):
+        np.testing.assert_array_equal(w, w_before)
+
+
+# --- forward -----------------------------------------------------------------------------------
+
+
+def test_forward_trace_follows_the_documented_indices():
+    net = MLP(SIZES, activation="tanh", rng=0)
+    net.biases = [np.full(n, 0.1) for n in SIZES[1:]]
+    x, _ = small_problem()
+    trace = net.forward(x)
+    assert isinstance(trace, ForwardTrace)
+    assert len(trace.pre_activations) == 3
+    assert len(trace.activations) == 4
+    np.testing.assert_array_equal(trace.activations[0], x)
+    for i in range(3):
+        expected_z = trace.activations[i] @ net.weights[i] + net.biases[i]
+        np.testing.assert_allclose(trace.pre_activations[i], expected_z, rtol=1e-12)
+    np.testing.assert_allclose(trace.activations[1], np.tanh(trace.pre_activations[0]))
+    np.testing.assert_allclose(trace.activations[2], np.tanh(trace.pre_activations[1]))
+    # the output layer is linear: the logits are the last pre-activations
+    np.testing.assert_array_equal(trace.logits, trace.pre_activations[-1])
+    assert trace.logits is trace.activations[-1]
+
+
+def test_predict_and_accuracy_with_hand_made_weights():
+    net = MLP([3, 3], init=lambda shape, rng: np.eye(3))
+    x = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 2.0], [0.0, 5.0, 1.0], [3.0, 0.0, 4.0]])
+    np.testing.assert_array_equal(net.predict(x), [0, 2, 1, 2])
+    assert net.accuracy(x, [0, 2, 1, 0]) == pytest.approx(0.75)
+
+
+def test_forward_overflow_raises_a_clear_error_without_warnings():
+    net = MLP([2, 3, 3, 2], init=1e200, rng=0)
+    with pytest.raises(FloatingPointError, match="pre-activations of layer 1 overflowed"):
+        net.forward([[1.0, -1.0]])
+
+
+# --- loss and gradients -----------------------------------------------------------------------
+
+
+def test_loss_is_the_mean_softmax_cross_entropy():
+    net = MLP(SIZES, activation="elu", rng=0)
+    x, y = small_problem()
+    loss, _ = net.loss_and_grads(x, y)
+    logits = net.forward(x).logits
+    expected = np.mean(logsumexp(logits, axis=1) - logits[np.arange(len(y)), y])
+    assert loss == pytest.approx(expected, rel=1e-12)
+
+
+def test_zero_weights_give_log_n_classes():
+    net = MLP([4, 5, 7], init="zeros")
+    x, _ = small_problem()
+    loss, _ = net.loss_and_grads(x, [0, 1, 2, 3, 4, 5, 6])
+    assert loss == pytest.approx(np.log(7), rel=1e-12)
+
+
+def test_loss_is_stable_for_huge_logits():
+    net = MLP([2, 3], init=lambda shape, rng: np.array([[1000.0, -1000.0, 0.0], [0.0, 0.0, 0.0]]))
+    x = np.array([[1.0, 0.0], [2.0, 0.0]])
+    loss, grads = net.loss_and_grads(x, [1, 0])
+    # sample 0: logits (1000, -1000, 0), true class 1 -> 2000; sample 1: true class is the max
+    assert loss == pytest.approx(1000.0, rel=1e-12)
+    assert all(np.all(np.isfinite(g)) for g in grads.weights + grads.activations)
+
+
+def numeric_gradient(f, array, step=1e-6):
+    """Central differences of the scalar ``f()`` w.r.t. every entry of ``array`` (in place)."""
+    grad = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        original = array[index]
+        array[index] = original + step
+        plus = f()
+        array[index] = original - step
+        minus = f()
+        array[index] = original
+        grad[index] = (plus - minus) / (2 * step)
+    return grad
+
+
+def relative_error(analytic, numeric):
+    return np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic) + np.linalg.norm(numeric))
+
+
+GRADIENT_CASES = [
+    ("tanh", {}, "xavier_normal"),
+    ("sigmoid", {}, "xavier_normal"),
+    ("elu", {"alpha": 1.0}, "he_normal"),
+    ("leaky_relu", {"slope": 0.1}, "he_normal"),
+    ("relu", {}, "he_normal"),
+]
+
+
+def gradient_check_network(name, params, init):
+    net = MLP(SIZES, activation=activations.get(name, **params), init=init, rng=1)
+    rng = np.random.default_rng(2)
+    net.biases = [0.1 * rng.standard_normal(n) for n in SIZES[1:]]
+    x, y = small_problem(seed=3)
+    # finite differences straddling a kink would be wrong, not the backward pass
+    smallest_z = min(np.abs(z).min() for z in net.forward(x).pre_activations)
+    assert smallest_z > 1e-4
+    return net, x, y
+
+
+@pytest.mark.parametrize(("name", "params", "init"), GRADIENT_CASES)
+def test_parameter_gradients_match_finite_differences(name, params, init):
+    net, x, y = gradient_check_network(name, params, init)
+    _, grads = net.loss_and_grads(x, y)
+    assert isinstance(grads, Gradients)
+    # net.weights lists the network's own arrays, so perturbing them in place moves the loss
+    for analytic, parameter in zip(
+        grads.weights + grads.biases, net.weights + net.biases, strict=True
+    ):
+        assert analytic.shape == parameter.shape
+        numeric = numeric_gradient(lambda: net.loss_and_grads(x, y)[0], parameter)
+        assert relative_error(analytic, numeric) < 1e-6
+
+
+@pytest.mark.parametrize(("name", "params", "init"), GRADIENT_CASES)
+def test_activation_gradients_match_finite_differences(name, params, init):
+    net, x, y = gradient_check_network(name, params, init)
+    trace = net.forward(x)
+    _, grads = net.loss_and_grads(x, y)
+    assert [g.shape for g in grads.activations] == [a.shape for a in trace.activations]
+    for k, activation in enumerate(trace.activations):
+        # the loss as a function of a_k is the network made of layers k, k+1, ... fed with a_k;
+        # for the logits (k = L) that is one identity layer
+        if k < net.n_layers:
+            rest = MLP(SIZES[k:], activation=net.activation)
+            rest.set_weights(net.weights[k:], net.biases[k:])
+        else:
+            rest = MLP([SIZES[-1], SIZES[-1]], init=lambda shape, rng: np.eye(shape[0]))
+        a_k = activation.copy()
+        numeric = numeric_gradient(lambda rest=rest, a_k=a_k: rest.loss_and_grads(a_k, y)[0], a_k)
+        assert relative_error(grads.activations[k], numeric) < 1e-6
+
+
+def test_loss_and_grads_do_not_change_the_network():
+    net = MLP(SIZES, rng=0)
+    before = [w.copy() for w in net.weights]
+    net.loss_and_grads(*small_problem())
+    for w, w_before in zip(net.weights, before, strict=True):
+        np.testing.assert_array_equal(w, w_before)
+
+
+# --- training ----------------------------------------------------------------------------------
+
+
+def test_fit_learns_a_separable_problem():
+    x, y = blobs()
+    x_val, y_val = blobs(seed=1)
+    net = MLP([2, 16, 3], activation="tanh", init="xavier_normal", rng=0)
+    history = net.fit(
+        x, y, epochs=20, lr=0.1, batch_size=16, rng=0, x_val=x_val, y_val=y_val, progress=False
+    )
+    assert isinstance(history, History)
+    assert history.steps_per_epoch == 10  # ceil(150 / 16)
+    assert len(history.loss) == 200
+    assert len(history.train_accuracy) == len(history.val_accuracy) == 20
+    assert np.mean(history.loss[-10:]) < 0.2 * np.mean(history.loss[:10])
+    assert history.train_accuracy[-1] > 0.95
+    assert history.val_accuracy[-1] > 0.95
+    assert not history.diverged
+    assert history.message == ""
+
+
+def test_fit_without_validation_leaves_val_accuracy_empty():
+    x, y = blobs(n_samples=40)
+    history = MLP([2, 8, 3], rng=0).fit(x, y, epochs=2, lr=0.05, rng=0, progress=False)
+    assert history.val_accuracy == []
+    assert len(history.train_accuracy) == 2
+    assert len(history.loss) == 4  # batches of 32 and 8
+
+
+def test_seeded_fit_is_reproducible():
+    x, y = blobs()
+    runs = []
+    for fit_seed in (5, 5, 6):
+        net = MLP([2, 8, 3], rng=0)
+        history = net.fit(
+            x, y, epochs=3, lr=0.05, batch_size=10, momentum=0.5, rng=fit_seed, progress=False
+        )
+        runs.append((history.loss, net.weights))
+    assert runs[0][0] == runs[1][0]
+    for w1, w2 in zip(runs[0][1], runs[1][1], strict=True):
+        np.testing.assert_array_equal(w1, w2)
+    assert runs[0][0] != runs[2][0]
+
+
+def test_momentum_follows_the_classical_update():
+    x, y = blobs(n_samples=30)
+    lr, momentum = 0.1, 0.9
+    net = MLP([2, 5, 3], activation="tanh", init="xavier_normal", rng=0)
+    expected = MLP([2, 5, 3], activation="tanh", init="xavier_normal", rng=0)
+    # one full batch per epoch, so the shuffled order does not change the gradient
+    net.fit(x, y, epochs=3, lr=lr, batch_size=30, momentum=momentum, rng=0, progress=False)
+
+    velocity = [np.zeros_like(p) for p in expected.weights + expected.biases]
+    for _ in range(3):
+        _, grads = expected.loss_and_grads(x, y)
+        params = expected.weights + expected.biases
+        for v, p, g in zip(velocity, params, grads.weights + grads.biases, strict=True):
+            v *= momentum
+            v -= lr * g
+            p += v
+    for got, want in zip(net.weights + net.biases, expected.weights + expected.biases, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_momentum_changes_the_trajectory():
+    x, y = blobs()
+    plain = MLP([2, 8, 3], rng=0).fit(x, y, epochs=2, lr=0.01, rng=0, progress=False)
+    heavy = MLP([2, 8, 3], rng=0).fit(x, y, epochs=2, lr=0.01, momentum=0.9, rng=0, progress=False)
+    assert plain.loss[0] == heavy.loss[0]  # velocity starts at zero
+    assert plain.loss[1] == heavy.loss[1]  # first step: v = -lr * g, the plain SGD step
+    assert plain.loss[-1] != heavy.loss[-1]
+
+
+def test_divergence_stops_training_and_is_flagged():
+    x, y = blobs()
+    net = MLP([2, 16, 3], rng=0)
+    history = net.fit(x, y, epochs=20, lr=1e4, batch_size=16, rng=0, progress=False)
+    assert history.diverged
+    assert "overflowed" in history.message
+    assert 0 < len(history.loss) < 200
+    assert all(np.isfinite(history.loss))
+    assert len(history.train_accuracy) < 20
+
+
+def test_progress_bar_can_be_switched_off(capsys):
+    x, y = blobs(n_samples=20)
+    MLP([2, 4, 3], rng=0).fit(x, y, epochs=2, lr=0.1, rng=0, progress=False)
+    assert capsys.readouterr().err == ""
+    MLP([2, 4, 3], rng=0).fit(x, y, epochs=2, lr=0.1, rng=0, progress=True)
+    assert "epochs" in capsys.readouterr().err
+
+
+# --- propagate ---------------------------------------------------------------------------------
+
+
+def test_propagate_shapes_and_defaults():
+    result = propagate("he_normal", "relu", rng=0)
+    assert isinstance(result, Propagation)
+    assert result.inputs.shape == (1000, 100)
+    for name in ("weights", "pre_activations", "activations", "gradients"):
+        assert len(getattr(result, name)) == 5
+    assert all(w.shape == (100, 100) for w in result.weights)
+    for array in result.pre_activations + result.activations + result.gradients:
+        assert array.shape == (1000, 100)
+
+
+def test_propagate_follows_its_formulas():
+    result = propagate("xavier_normal", "tanh", depth=3, width=4, n_samples=5, rng=0)
+    previous = result.inputs
+    for z, h, w in zip(result.pre_activations, result.activations, result.weights, strict=True):
+        np.testing.assert_allclose(z, previous @ w, rtol=1e-12)
+        np.testing.assert_allclose(h, np.tanh(z), rtol=1e-12)
+        previous = h
+
+    # gradients[0] is d/dh_0 of loss = sum(g_top * h_top), h_top computed from h_0
+    def loss():
+        h = h_0
+        for w in result.weights[1:]:
+            h = np.tanh(h @ w)
+        return np.sum(result.gradients[-1] * h)
+
+    h_0 = result.activations[0].copy()
+    numeric = numeric_gradient(loss, h_0)
+    assert relative_error(result.gradients[0], numeric) < 1e-6
+
+
+def test_propagate_is_reproducible_and_accepts_every_init_form():
+    first = propagate(0.05, "tanh", depth=2, width=10, n_samples=20, rng=7)
+    second = propagate(
+        lambda shape, rng: initializers.normal(shape, std=0.05, rng=rng),
+        activations.get("tanh"),
+        depth=2,
+        width=10,
+        n_samples=20,
+        rng=np.random.default_rng(7),
+    )
+    for a, b in zip(
+        first.activations + first.gradients, second.activations + second.gradients, strict=True
+    ):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_he_init_keeps_relu_activations_at_a_constant_scale():
+    stds = [h.std() for h in propagate("he_normal", "relu", depth=10, rng=0).activations]
+    assert 0.5 < stds[-1] / stds[0] < 2.0
+
+
+def test_small_gaussian_init_collapses_sigmoid_activations():
+    collapsed = propagate(0.01, "sigmoid", rng=0)
+    spread = propagate(1.0, "sigmoid", rng=0)
+    assert collapsed.activations[-1].std() < 0.05
+    assert spread.activations[-1].std() > 0.3
+    # the back-propagated gradient vanishes on its way down
+    assert collapsed.gradients[0].std() < 1e-3 * collapsed.gradients[-1].std()
+
+
+def test_propagate_overflow_raises_a_clear_error():
+    with pytest.raises(FloatingPointError, match="overflowed"):
+        propagate(1e100, "relu", depth=10, width=10, n_samples=5, rng=0)
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"layer_sizes": [4]}, "at least two positive ints"),
+        ({"layer_sizes": [4, 0, 2]}, "at least two positive ints"),
+        ({"layer_sizes": [4, 2.0]}, "at least two positive ints"),
+        ({"layer_sizes": [4, True]}, "at least two positive ints"),
+        ({"layer_sizes": 4}, "layer_sizes must be a list"),
+        ({"layer_sizes": "42"}, "layer_sizes must be a list"),
+        ({"activation": "softplus"}, "unknown activation"),
+        ({"init": "glorot"}, "not a known initializer"),
+        ({"init": -0.1}, "init must be > 0"),
+        ({"init": True}, "init must be a real number"),
+        ({"init": None}, "init must be an initializer name"),
+        ({"init": lambda shape, rng: np.zeros((2, 2))}, "shape .2, 2. for layer 0"),
+        ({"init": lambda shape, rng: np.full(shape, np.nan)}, "expected a finite array"),
+        ({"rng": 1.5}, "rng must be"),
+    ],
+)
+def test_construction_errors(kwargs, message):
+    arguments = {"layer_sizes": [4, 3, 2]} | kwargs
+    with pytest.raises(ValueError, match=message):
+        MLP(**arguments)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "message"),
+    [
+        (np.zeros(4), [0], r"x must have shape \(n_samples, 4\)"),
+        (np.zeros((2, 5)), [0, 1], r"x must have shape \(n_samples, 4\), got \(2, 5\)"),
+        (np.zeros((0, 4)), [], r"x must have shape"),
+        ([[0.0, np.nan, 0.0, 0.0]], [0], "x must be finite"),
+        ([["a", "b", "c", "d"]], [0], "x must be an array of real numbers"),
+        (np.zeros((2, 4)), [0], r"y must have shape \(2,\)"),
+        (np.zeros((2, 4)), [[0], [1]], r"y must have shape \(2,\)"),
+        (np.zeros((2, 4)), [0.0, 1.0], "integer class indices"),
+        (np.zeros((2, 4)), [True, False], "integer class indices"),
+        (np.zeros((2, 4)), [0, 3], r"class indices in \[0, 3\), got values from 0 to 3"),
+        (np.zeros((2, 4)), [-1, 0], r"class indices in \[0, 3\)"),
+    ],
+)
+def test_input_and_label_errors(x, y, message):
+    net = MLP([4, 3], rng=0)
+    with pytest.raises(ValueError, match=message):
+        net.loss_and_grads(x, y)
+
+
+def test_forward_predict_and_accuracy_validate_x():
+    net = MLP([4, 3], rng=0)
+    for call in (net.forward, net.predict, lambda x: net.accuracy(x, [0])):
+        with pytest.raises(ValueError, match="x must have shape"):
+            call(np.zeros((1, 3)))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"lr": 0.0}, "lr must be > 0"),
+        ({"lr": -0.1}, "lr must be > 0"),
+        ({"lr": np.nan}, "lr must be finite"),
+        ({"epochs": 0}, "epochs must be a positive int"),
+        ({"epochs": 2.0}, "epochs must be a positive int"),
+        ({"batch_size": 0}, "batch_size must be a positive int"),
+        ({"batch_size": True}, "batch_size must be a positive int"),
+        ({"momentum": 1.0}, r"momentum must be in \[0, 1\)"),
+        ({"momentum": -0.1}, r"momentum must be in \[0, 1\)"),
+        ({"rng": "seed"}, "rng must be"),
+        ({"x_val": np.zeros((2, 4))}, "x_val and y_val must be given together"),
+        ({"y_val": [0, 1]}, "x_val and y_val must be given together"),
+        ({"x_val": np.zeros((2, 3)), "y_val": [0, 1]}, r"x_val must have shape \(n_samples, 4\)"),
+        ({"x_val": np.zeros((2, 4)), "y_val": [0, 5]}, r"y_val must hold class indices"),
+    ],
+)
+def test_fit_errors(kwargs, message):
+    net = MLP([4, 3], rng=0)
+    arguments = {"epochs": 1, "lr": 0.1, "progress": False} | kwargs
+    with pytest.raises(ValueError, match=message):
+        net.fit(np.zeros((2, 4)), [0, 1], **arguments)
+
+
+@pytest.mark.parametrize(
+    ("weights", "biases", "message"),
+    [
+        ([np.zeros((3, 4))], None, "weights must hold 2 arrays, got 1"),
+        (np.zeros((3, 4)), None, "weights must be a list of arrays"),
+        (
+            [np.zeros((3, 4)), np.zeros((2, 4))],
+            None,
+            r"weights\[1\] \(layer 1\) must have shape \(4, 2\), got \(2, 4\)",
+        ),
+        ([np.zeros((3, 4)), np.full((4, 2), np.inf)], None, r"weights\[1\] .* NaN or inf"),
+        ([np.zeros((3, 4)), np.zeros((4, 2))], [np.zeros(4)], "biases must hold 2 arrays"),
+    ],
+)
+def test_set_weights_errors(weights, biases, message):
+    net = MLP([3, 4, 2], rng=0)
+    with pytest.raises(ValueError, match=message):
+        net.set_weights(weights, biases)
+
+
+def test_attribute_assignment_is_validated():
+    net = MLP([3, 4, 2], rng=0)
+    with pytest.raises(ValueError, match=r"weights\[0\] \(layer 0\) must have shape \(3, 4\)"):
+        net.weights = [np.zeros((4, 3)), np.zeros((4, 2))]
+    with pytest.raises(ValueError, match=r"biases\[0\] \(layer 0\) must have shape \(4,\)"):
+        net.biases = [np.zeros(3), np.zeros(2)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"depth": 0}, "depth must be a positive int"),
+        ({"width": 0}, "width must be a positive int"),
+        ({"width": 10.0}, "width must be a positive int"),
+        ({"n_samples": False}, "n_samples must be a positive int"),
+        ({"init": 0.0}, "init must be > 0"),
+        ({"init": "gaussian"}, "not a known initializer"),
+        ({"activation": "prelu"}, "leaky_relu"),
+        ({"rng": -1}, "rng must be"),
+    ],
+)
+def test_propagate_errors(kwargs, message):
+    arguments = {"init": "he_normal", "activation": "relu"} | kwargs
+    with pytest.raises(ValueError, match=message):
+        propagate(**arguments)

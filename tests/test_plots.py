@@ -1,0 +1,502 @@
+import io
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import FillBetweenPolyCollection
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from lib import plots
+
+RNG_SEED = 0
+
+
+def texts(fig):
+    """Every string drawn anywhere in the figure."""
+    return [artist.get_text() for artist in fig.findobj(Text) if artist.get_text()]
+
+
+def render(fig):
+    """Draw the figure to PNG, so draw-time problems (and warnings) surface in the test."""
+    fig.savefig(io.BytesIO(), format="png")
+    return fig
+
+
+@pytest.fixture
+def tanh_layers():
+    rng = np.random.default_rng(RNG_SEED)
+    return [np.tanh(rng.normal(0.0, scale, size=(50, 200))) for scale in (0.5, 1.0, 3.0)]
+
+
+@pytest.fixture
+def relu_layers():
+    rng = np.random.default_rng(RNG_SEED)
+    return [np.maximum(rng.normal(size=(3, 3, 16, 32)), 0.0) for _ in range(3)]
+
+
+# --- style ------------------------------------------------------------------------------------
+
+
+def test_plots_leave_global_rcparams_alone(tanh_layers):
+    before = dict(mpl.rcParams)
+    render(plots.layer_histograms(tanh_layers))
+    assert dict(mpl.rcParams) == before
+
+
+def test_figures_get_the_house_style(tanh_layers):
+    fig = plots.layer_histograms(tanh_layers)
+    assert fig.dpi == plots.STYLE["figure.dpi"]
+    assert fig.get_figwidth() == plots.FIG_WIDTH
+    assert fig.axes[0].title.get_fontsize() == plots.STYLE["axes.titlesize"]
+
+
+def test_use_style_applies_style_temporarily():
+    with plots.use_style():
+        assert mpl.rcParams["figure.dpi"] == plots.STYLE["figure.dpi"]
+        fig, ax = plt.subplots()
+        (line,) = ax.plot([1, 2])
+    assert mpl.colors.same_color(line.get_color(), plots.COLORS[0])
+
+
+def test_use_style_keeps_interactive_mode_switched_on_inside():
+    # What the inline backend does when the first figure of a Jupyter kernel loads it.
+    assert not mpl.is_interactive()
+    try:
+        with plots.use_style():
+            mpl.interactive(True)
+        assert mpl.is_interactive()
+    finally:
+        mpl.interactive(False)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(0.41712, "0.417"), (0.0, "0.000"), (-2.5e-5, "-2.50e-05"), (3.2e6, "3.20e+06")],
+)
+def test_format_value(value, text):
+    assert plots.format_value(value) == text
+
+
+# --- layer histograms -------------------------------------------------------------------------
+
+
+def test_layer_histograms_panels_and_labels(tanh_layers):
+    fig = render(plots.layer_histograms(tanh_layers, title="tanh, Glorot"))
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 3
+    assert [ax.get_title() for ax in fig.axes] == ["Layer 1", "Layer 2", "Layer 3"]
+    assert fig.get_suptitle() == "tanh, Glorot"
+    assert all(ax.get_xlabel() == "activation value" for ax in fig.axes)
+    assert fig.axes[0].get_ylabel() == "count"
+    # One count scale for all panels.
+    assert len({ax.get_ylim() for ax in fig.axes}) == 1
+
+
+def test_layer_histograms_print_mean_std_and_saturation(tanh_layers):
+    fig = plots.layer_histograms(tanh_layers, summary="saturated", saturation_bounds=(-0.99, 0.99))
+    drawn = texts(fig)
+    for layer in tanh_layers:
+        saturated = np.mean(np.abs(layer) > 0.99)
+        panel = f"std {layer.std():.3f}"
+        assert any(panel in text for text in drawn), panel
+        assert any(f"mean {layer.mean():.3f}" in text for text in drawn)
+        assert any(f"saturated {saturated:.1%}" in text for text in drawn)
+    # Layer 3 (scale 3) is heavily saturated: the number is not trivially 0.
+    assert np.mean(np.abs(tanh_layers[2]) > 0.99) > 0.3
+
+
+def test_layer_histograms_print_dead_fraction(relu_layers):
+    drawn = texts(plots.layer_histograms(relu_layers, summary="dead"))
+    for layer in relu_layers:
+        assert any(f"dead {np.mean(layer == 0):.1%}" in text for text in drawn)
+    assert not any("saturated" in text for text in drawn)
+
+
+def test_gradient_histograms_print_small_numbers_readably():
+    rng = np.random.default_rng(RNG_SEED)
+    grads = [rng.normal(0.0, 1e-4, size=(50, 200)), rng.normal(0.0, 1e-2, size=(50, 200))]
+    fig = render(plots.layer_histograms(grads, kind="gradient"))
+    drawn = texts(fig)
+    assert any(f"std {grads[0].std():.2e}" in text for text in drawn)
+    assert any(f"std {grads[1].std():.3f}" in text for text in drawn)
+    assert fig.axes[0].get_xlabel() == "gradient value"
+    assert fig.get_suptitle() == "Gradient values per layer"
+
+
+def test_many_layers_wrap_into_rows():
+    layers = [np.arange(10.0) + index for index in range(7)]
+    fig = render(plots.layer_histograms(layers))
+    assert len(fig.axes) == 7
+    assert fig.axes[6].get_title() == "Layer 7"
+    # The first panel of each line carries the y label.
+    assert [ax.get_ylabel() for ax in fig.axes] == ["count", "", "", "", "", "count", ""]
+
+
+def test_layer_histograms_with_non_finite_values(relu_layers):
+    layers = [layer.copy() for layer in relu_layers]
+    layers[0][0, 0, :2, :] = np.nan  # 64 of 4608 values
+    layers[1][...] = np.inf
+    fig = render(plots.layer_histograms(layers, summary="dead"))
+    drawn = texts(fig)
+    assert "no finite values" in drawn
+    assert any(f"non-finite {64 / layers[0].size:.1%}" in text for text in drawn)
+    render(plots.layer_histograms([[np.nan, np.nan]]))
+
+
+def test_layer_histograms_redraw_in_place(tanh_layers, relu_layers):
+    fig = plots.layer_histograms(tanh_layers)
+    n_figures = len(plt.get_fignums())
+    again = render(plots.layer_histograms(relu_layers, summary="dead", axes=fig.axes))
+    assert again is fig
+    assert len(plt.get_fignums()) == n_figures
+    assert len(fig.axes) == 3
+    drawn = texts(fig)
+    assert any(f"std {relu_layers[0].std():.3f}" in text for text in drawn)
+    assert not any(f"std {tanh_layers[0].std():.3f}" in text for text in drawn)
+
+
+def test_value_range_fixes_the_bins(tanh_layers):
+    fig = plots.layer_histograms(tanh_layers, value_range=(-2.0, 2.0), bins=8)
+    left, right = fig.axes[0].get_xlim()
+    assert left < -2.0 and right > 2.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"values_per_layer": []}, "at least one layer"),
+        ({"values_per_layer": [[1.0], []]}, "empty"),
+        ({"kind": "weights"}, "kind"),
+        ({"bins": 0}, "bins"),
+        ({"summary": "sat"}, "summary"),
+        ({"summary": "saturated"}, "saturation_bounds"),
+        ({"saturation_bounds": (0.01, 0.99)}, "saturation_bounds"),
+        ({"kind": "gradient", "summary": "dead"}, "gradient"),
+        ({"value_range": (1.0, -1.0)}, "value_range"),
+        ({"axes": "not axes"}, "axes"),
+        ({"title": 3}, "title"),
+    ],
+)
+def test_layer_histograms_bad_input(kwargs, match):
+    arguments = {"values_per_layer": [[0.1, 0.2], [0.3]], **kwargs}
+    with pytest.raises(ValueError, match=match):
+        plots.layer_histograms(**arguments)
+
+
+def test_layer_histograms_redraw_needs_one_axes_per_layer(tanh_layers):
+    fig = plots.layer_histograms(tanh_layers[:2])
+    with pytest.raises(ValueError, match="3 axes"):
+        plots.layer_histograms(tanh_layers, axes=fig.axes)
+
+
+def test_compare_layer_histograms(tanh_layers):
+    settings = {"Glorot": tanh_layers, "small": [layer * 0.5 for layer in tanh_layers]}
+    fig = render(
+        plots.compare_layer_histograms(
+            settings, summary="saturated", saturation_bounds=(-0.99, 0.99)
+        )
+    )
+    assert len(fig.axes) == 6
+    assert fig.axes[0].get_ylabel() == "Glorot\ncount"
+    assert fig.axes[3].get_ylabel() == "small\ncount"
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["Layer 1", "Layer 2", "Layer 3"]
+    assert len({ax.get_ylim() for ax in fig.axes}) == 1
+    drawn = texts(fig)
+    assert any(f"std {settings['small'][2].std():.3f}" in text for text in drawn)
+
+
+def test_compare_layer_histograms_redraw_in_place(tanh_layers):
+    settings = {"a": tanh_layers, "b": tanh_layers}
+    fig = plots.compare_layer_histograms(settings)
+    n_figures = len(plt.get_fignums())
+    grid = np.array(fig.axes).reshape(2, 3)
+    assert plots.compare_layer_histograms(settings, axes=grid) is fig
+    assert len(plt.get_fignums()) == n_figures
+
+
+@pytest.mark.parametrize(
+    ("settings", "match"),
+    [({}, "non-empty"), ([[1.0]], "dict"), ({"a": [[1.0]], "b": [[1.0], [2.0]]}, "same number")],
+)
+def test_compare_layer_histograms_bad_input(settings, match):
+    with pytest.raises(ValueError, match=match):
+        plots.compare_layer_histograms(settings)
+
+
+# --- std by depth -----------------------------------------------------------------------------
+
+
+def test_std_by_depth():
+    measured = {"Glorot": 0.9 ** np.arange(6), "He": np.ones(6)}
+    fig = render(plots.std_by_depth(measured, theory={"Glorot": 0.88 ** np.arange(6)}))
+    (ax,) = fig.axes
+    assert ax.get_yscale() == "log"
+    assert ax.get_xlabel() == "layer"
+    assert ax.get_ylabel() == "standard deviation"
+    assert ax.get_title() == "Standard deviation by depth"
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["Glorot", "He", "Glorot (theory)"]
+    glorot, _, theory = ax.get_lines()
+    np.testing.assert_array_equal(glorot.get_xdata(), np.arange(1, 7))
+    np.testing.assert_allclose(glorot.get_ydata(), 0.9 ** np.arange(6))
+    assert theory.get_linestyle() == "--"
+    assert glorot.get_color() == theory.get_color()
+
+
+def test_std_by_depth_hides_values_a_log_axis_cannot_show():
+    fig = render(plots.std_by_depth({"diverged": [1.0, 10.0, np.inf, np.nan, 0.0, -1.0]}))
+    (line,) = fig.axes[0].get_lines()
+    ydata = np.asarray(line.get_ydata(), dtype=float)
+    np.testing.assert_array_equal(ydata[:2], [1.0, 10.0])
+    assert np.isnan(ydata[2:]).all()
+    fig = render(plots.std_by_depth({"nothing": [np.nan, 0.0]}))
+    assert "no finite values" in texts(fig)
+
+
+def test_std_by_depth_redraw_in_place():
+    fig = plots.std_by_depth({"a": [1.0, 2.0]})
+    n_figures = len(plt.get_fignums())
+    again = plots.std_by_depth({"b": [3.0, 4.0, 5.0]}, ax=fig.axes[0], title="new")
+    assert again is fig and len(plt.get_fignums()) == n_figures
+    assert len(fig.axes[0].get_lines()) == 1
+    assert fig.axes[0].get_title() == "new"
+
+
+@pytest.mark.parametrize(
+    ("curves", "theory", "match"),
+    [
+        ({}, None, "curves"),
+        ([1.0, 2.0], None, "curves"),
+        ({"a": []}, None, "non-empty 1-D"),
+        ({"a": [[1.0, 2.0]]}, None, "non-empty 1-D"),
+        ({"a": [1.0]}, {}, "theory"),
+        ({"a": [1.0]}, {"a": ["x"]}, "theory"),
+    ],
+)
+def test_std_by_depth_bad_input(curves, theory, match):
+    with pytest.raises(ValueError, match=match):
+        plots.std_by_depth(curves, theory)
+
+
+# --- training curves --------------------------------------------------------------------------
+
+
+def test_training_curves_mean_and_band():
+    rng = np.random.default_rng(RNG_SEED)
+    runs = 2.0 + rng.uniform(size=(3, 40))
+    fig = render(plots.training_curves({"Glorot": runs, "He": runs[0]}, band="minmax"))
+    (ax,) = fig.axes
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["Glorot (3 seeds)", "He"]
+    mean_line, single_line = ax.get_lines()
+    np.testing.assert_allclose(mean_line.get_ydata(), runs.mean(axis=0))
+    np.testing.assert_allclose(single_line.get_ydata(), runs[0])
+    # Only the three-seed setting has a band, spanning min..max over seeds.
+    (band,) = [artist for artist in ax.collections if isinstance(artist, FillBetweenPolyCollection)]
+    vertices = band.get_paths()[0].vertices
+    assert vertices[:, 1].min() == pytest.approx(runs.min())
+    assert vertices[:, 1].max() == pytest.approx(runs.max())
+    assert ax.get_xlabel() == "step" and ax.get_ylabel() == "loss"
+    assert ax.get_title() == "Loss during training"
+
+
+def test_training_curves_smooth_x_and_log():
+    runs = [[4.0, 2.0, 4.0, 2.0], [2.0, 4.0, 2.0, 4.0]]
+    fig = render(
+        plots.training_curves(
+            {"a": runs}, smooth=2, x=[10, 20, 30, 40], logy=True, ylabel="accuracy"
+        )
+    )
+    (ax,) = fig.axes
+    (line,) = ax.get_lines()
+    np.testing.assert_allclose(line.get_xdata(), [10, 20, 30, 40])
+    np.testing.assert_allclose(line.get_ydata(), [3.0, 3.0, 3.0, 3.0])
+    assert ax.get_yscale() == "log"
+    assert ax.get_title() == "Accuracy during training"
+
+
+def test_training_curves_with_diverged_runs():
+    fig = render(plots.training_curves({"a": [[1.0, np.nan, np.inf], [1.0, 2.0, np.nan]]}))
+    (line,) = fig.axes[0].get_lines()
+    np.testing.assert_allclose(np.asarray(line.get_ydata(), dtype=float)[:2], [1.0, 2.0])
+    fig = render(plots.training_curves({"a": [np.nan, np.nan]}, logy=True))
+    assert "no finite values" in texts(fig)
+
+
+def test_training_curves_redraw_in_place():
+    fig = plots.training_curves({"a": [1.0, 2.0]})
+    n_figures = len(plt.get_fignums())
+    assert plots.training_curves({"b": [3.0, 1.0]}, ax=fig.axes[0]) is fig
+    assert len(plt.get_fignums()) == n_figures
+    assert [text.get_text() for text in fig.axes[0].get_legend().get_texts()] == ["b"]
+
+
+@pytest.mark.parametrize(
+    ("histories", "kwargs", "match"),
+    [
+        ({}, {}, "histories"),
+        ({"a": [[1.0, 2.0], [1.0]]}, {}, "ragged"),
+        ({"a": []}, {}, "equal-length"),
+        ({"a": [1.0, 2.0]}, {"x": [1.0]}, "one value per step"),
+        ({"a": [1.0, 2.0]}, {"smooth": 0}, "smooth"),
+        ({"a": [1.0, 2.0]}, {"band": "iqr"}, "band"),
+        ({"a": [1.0, 2.0]}, {"ylabel": None}, "ylabel"),
+    ],
+)
+def test_training_curves_bad_input(histories, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plots.training_curves(histories, **kwargs)
+
+
+# --- images -----------------------------------------------------------------------------------
+
+
+def test_weight_image_is_centred_at_zero():
+    rng = np.random.default_rng(RNG_SEED)
+    W = rng.normal(size=(50, 20)) + 0.5
+    fig = render(plots.weight_image(W, title="Glorot"))
+    (ax,) = fig.axes
+    (image,) = ax.get_images()
+    largest = np.abs(W).max()
+    assert image.get_clim() == pytest.approx((-largest, largest))
+    assert ax.get_title() == "Glorot"
+    assert ax.get_xlabel() and ax.get_ylabel()
+    assert image.get_array().shape == (50, 20)
+    assert len(ax.child_axes) == 1  # the colourbar
+
+
+def test_weight_image_redraw_replaces_the_colourbar():
+    fig = plots.weight_image(np.eye(3))
+    n_figures = len(plt.get_fignums())
+    for _ in range(3):
+        again = render(plots.weight_image(np.ones((2, 4)), ax=fig.axes[0]))
+    assert again is fig and len(plt.get_fignums()) == n_figures
+    assert len(fig.axes) == 1 and len(fig.axes[0].child_axes) == 1
+
+
+def test_weight_image_non_finite():
+    W = np.array([[1.0, np.nan], [np.inf, -2.0]])
+    (image,) = render(plots.weight_image(W)).axes[0].get_images()
+    assert image.get_clim() == (-2.0, 2.0)
+    fig = render(plots.weight_image(np.full((2, 2), np.nan)))
+    assert "no finite values" in texts(fig)
+
+
+@pytest.mark.parametrize(
+    ("W", "kwargs", "match"),
+    [
+        (np.ones(3), {}, "2-D"),
+        (np.ones((0, 3)), {}, "non-empty"),
+        (np.ones((2, 2)), {"cmap": "no-such-map"}, "cmap"),
+    ],
+)
+def test_weight_image_bad_input(W, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plots.weight_image(W, **kwargs)
+
+
+def test_image_grid_flat_and_square_images_agree():
+    rng = np.random.default_rng(RNG_SEED)
+    flat = rng.uniform(size=(12, 64))
+    fig = render(plots.image_grid(flat, titles=[str(i) for i in range(12)], n_cols=5))
+    assert len(fig.axes) == 12
+    assert fig.axes[11].get_title() == "11"
+    assert fig.get_suptitle() == "12 images of 8 x 8 pixels"
+    np.testing.assert_array_equal(fig.axes[3].get_images()[0].get_array(), flat[3].reshape(8, 8))
+    square = plots.image_grid(flat.reshape(12, 8, 8), title="filters")
+    assert square.get_suptitle() == "filters"
+    np.testing.assert_array_equal(square.axes[3].get_images()[0].get_array(), flat[3].reshape(8, 8))
+
+
+def test_image_grid_scales():
+    images = np.array([np.linspace(0.0, 1.0, 4), np.linspace(0.0, 10.0, 4)])
+    each = plots.image_grid(images, shape=(2, 2), scale="each")
+    assert each.axes[0].get_images()[0].get_clim() == (0.0, 1.0)
+    shared = plots.image_grid(images, shape=(2, 2), scale="shared")
+    assert shared.axes[0].get_images()[0].get_clim() == (0.0, 10.0)
+
+
+def test_image_grid_redraw_in_place():
+    fig = plots.image_grid(np.zeros((3, 4)), shape=(2, 2))
+    n_figures = len(plt.get_fignums())
+    again = plots.image_grid(np.ones((3, 4)), shape=(2, 2), axes=fig.axes)
+    assert again is fig and len(plt.get_fignums()) == n_figures
+    assert all(len(ax.get_images()) == 1 for ax in fig.axes)
+
+
+def test_image_grid_with_nan_image():
+    images = np.zeros((2, 4))
+    images[1] = np.nan
+    render(plots.image_grid(images, shape=(2, 2)))
+
+
+@pytest.mark.parametrize(
+    ("images", "kwargs", "match"),
+    [
+        (np.zeros((2, 10)), {}, "images"),
+        (np.zeros((0, 64)), {}, "images"),
+        (np.zeros((2, 64)), {"shape": (8,)}, "shape"),
+        (np.zeros((2, 64)), {"titles": ["a"]}, "titles"),
+        (np.zeros((2, 64)), {"n_cols": 0}, "n_cols"),
+        (np.zeros((2, 64)), {"scale": "global"}, "scale"),
+    ],
+)
+def test_image_grid_bad_input(images, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plots.image_grid(images, **kwargs)
+
+
+# --- heatmap ----------------------------------------------------------------------------------
+
+
+def test_heatmap_writes_values_in_cells():
+    table = np.array([[0.912, 0.5], [np.nan, 0.1]])
+    fig = render(
+        plots.heatmap(
+            table,
+            ["Glorot", "He"],
+            ["tanh", "relu"],
+            fmt=".1%",
+            cbar_label="test accuracy",
+            xlabel="activation",
+            ylabel="initializer",
+        )
+    )
+    (ax,) = fig.axes
+    cells = [text.get_text() for text in ax.texts]
+    assert cells == ["91.2%", "50.0%", "nan", "10.0%"]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["Glorot", "He"]
+    assert [label.get_text() for label in ax.get_xticklabels()] == ["tanh", "relu"]
+    assert ax.get_title() == "test accuracy"
+    assert ax.get_xlabel() == "activation" and ax.get_ylabel() == "initializer"
+    # Dark cells get white text, light cells black text (viridis: low is dark).
+    assert ax.texts[3].get_color() == "white" and ax.texts[0].get_color() == "black"
+
+
+def test_heatmap_redraw_in_place():
+    fig = plots.heatmap(np.zeros((2, 2)), ["a", "b"], ["c", "d"], title="first")
+    n_figures = len(plt.get_fignums())
+    again = plots.heatmap(np.ones((1, 3)), ["a"], ["c", "d", "e"], ax=fig.axes[0])
+    assert again is fig and len(plt.get_fignums()) == n_figures
+    assert len(fig.axes[0].texts) == 3 and len(fig.axes[0].child_axes) == 1
+
+
+def test_heatmap_all_non_finite():
+    render(plots.heatmap(np.full((2, 2), np.inf), ["a", "b"], ["c", "d"]))
+
+
+@pytest.mark.parametrize(
+    ("table", "rows", "cols", "kwargs", "match"),
+    [
+        (np.zeros((2, 2)), ["a"], ["c", "d"], {}, "row_labels"),
+        (np.zeros((2, 2)), ["a", "b"], "cd", {}, "col_labels"),
+        (np.zeros(3), ["a"], ["c"], {}, "2-D"),
+        (np.zeros((2, 2)), ["a", "b"], ["c", "d"], {"fmt": "%d"}, "fmt"),
+        (np.zeros((2, 2)), ["a", "b"], ["c", "d"], {"cbar_label": 1}, "cbar_label"),
+    ],
+)
+def test_heatmap_bad_input(table, rows, cols, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plots.heatmap(table, rows, cols, **kwargs)
