@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import expit
 
-from lib.initializers import _as_positive, _as_real
+from lib.initializers import as_rng
+from lib.validation import as_positive, as_real
 
 __all__ = [
     "Activation",
@@ -166,7 +167,7 @@ def available():
 
 # ELU's alpha scales the negative saturation value and must be positive; slope may be any
 # finite number (PReLU's learned slopes can even be negative).
-_PARAM_CHECKS = {"alpha": _as_positive, "slope": _as_real}
+_PARAM_CHECKS = {"alpha": as_positive, "slope": as_real}
 
 
 def get(name, **params):
@@ -198,3 +199,25 @@ def get(name, **params):
         for key, default in defaults.items()
     }
     return Activation(name, values, function, derivative_function)
+
+
+@dataclass(frozen=True)
+class Response:
+    """An activation applied to Gaussian pre-activations: what :func:`response` returns."""
+
+    pre_activations: np.ndarray
+    outputs: np.ndarray
+    derivatives: np.ndarray
+
+
+def response(activation, input_std=1.0, n_samples=20_000, rng=None):
+    r"""Outputs and derivatives of ``activation`` for pre-activations :math:`z \sim N(0, \sigma^2)`.
+
+    The question of chapter 3: if a layer's pre-activations have std ``input_std`` (which the
+    initialization sets), where do its outputs land, and how much gradient does
+    :math:`f'(z)` let through?
+    """
+    f = get(activation)
+    input_std = as_positive("input_std", input_std)
+    z = as_rng(rng).normal(0.0, input_std, size=n_samples)
+    return Response(pre_activations=z, outputs=f(z), derivatives=f.derivative(z))

@@ -37,10 +37,11 @@ References
 """
 
 import math
-import numbers
 from collections.abc import Callable
 
 import numpy as np
+
+from lib.validation import as_positive, as_real, is_int
 
 Shape = int | tuple[int, ...]
 RngLike = np.random.Generator | int | None
@@ -53,16 +54,11 @@ _DEFAULT_LEAKY_SLOPE = 0.01
 # --- validation at the boundary -------------------------------------------------------------
 
 
-def _is_int(value) -> bool:
-    # bool is a subclass of int, but True as a dimension or a seed is always a mistake.
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
-
-
 def _as_shape(shape, min_dims: int = 1) -> tuple[int, ...]:
     """Return ``shape`` as a tuple of Python ints, or raise ValueError naming ``shape``."""
-    if _is_int(shape):
+    if is_int(shape):
         shape = (shape,)
-    if not isinstance(shape, tuple | list) or not all(_is_int(dim) and dim > 0 for dim in shape):
+    if not isinstance(shape, tuple | list) or not all(is_int(dim) and dim > 0 for dim in shape):
         raise ValueError(f"shape must be a tuple of positive ints, got {shape!r}")
     if len(shape) < min_dims:
         raise ValueError(
@@ -71,23 +67,6 @@ def _as_shape(shape, min_dims: int = 1) -> tuple[int, ...]:
             "out_channels), 1-d shapes (biases) take zeros, constant, normal or uniform"
         )
     return tuple(int(dim) for dim in shape)
-
-
-def _as_real(name: str, value) -> float:
-    """Return ``value`` as a finite float, or raise ValueError naming ``name``."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
-def _as_positive(name: str, value) -> float:
-    value = _as_real(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-    return value
 
 
 def as_rng(rng: RngLike) -> np.random.Generator:
@@ -101,7 +80,7 @@ def as_rng(rng: RngLike) -> np.random.Generator:
         return rng
     if rng is None:
         return np.random.default_rng()
-    if _is_int(rng) and rng >= 0:
+    if is_int(rng) and rng >= 0:
         return np.random.default_rng(int(rng))
     raise ValueError(
         "rng must be a numpy.random.Generator, a non-negative int seed or None, "
@@ -170,7 +149,7 @@ def gain(nonlinearity: str, param: float | None = None) -> float:
                 f"with {nonlinearity!r}"
             )
         return _GAINS[nonlinearity](0.0)
-    slope = _DEFAULT_LEAKY_SLOPE if param is None else _as_real("param", param)
+    slope = _DEFAULT_LEAKY_SLOPE if param is None else as_real("param", param)
     return _leaky_relu_gain(slope)
 
 
@@ -184,15 +163,15 @@ def _zeros_std(shape: Shape) -> float:
 
 def _normal_std(shape: Shape, std: float = 1.0, mean: float = 0.0) -> float:
     _as_shape(shape)
-    _as_real("mean", mean)
-    std = _as_real("std", std)
+    as_real("mean", mean)
+    std = as_real("std", std)
     if std < 0:
         raise ValueError(f"std must be >= 0, got {std!r}")
     return std
 
 
 def _uniform_bounds(low: float, high: float) -> tuple[float, float]:
-    low, high = _as_real("low", low), _as_real("high", high)
+    low, high = as_real("low", low), as_real("high", high)
     if low >= high:
         raise ValueError(f"low must be < high, got low={low!r}, high={high!r}")
     return low, high
@@ -211,7 +190,7 @@ def _lecun_std(shape: Shape) -> float:
 
 def _xavier_std(shape: Shape, gain: float = 1.0) -> float:
     fan_in, fan_out = fans(shape)
-    return _as_positive("gain", gain) * math.sqrt(2.0 / (fan_in + fan_out))
+    return as_positive("gain", gain) * math.sqrt(2.0 / (fan_in + fan_out))
 
 
 def _he_std(
@@ -220,7 +199,7 @@ def _he_std(
     fan_in, fan_out = fans(shape)
     if not isinstance(mode, str) or mode not in _MODES:
         raise ValueError(f"mode {mode!r} is not supported; use one of: {', '.join(_MODES)}")
-    negative_slope = _as_real("negative_slope", negative_slope)
+    negative_slope = as_real("negative_slope", negative_slope)
     if nonlinearity == "leaky_relu":
         nonlinearity_gain = gain(nonlinearity, negative_slope)
     elif negative_slope != 0.0:
@@ -244,7 +223,7 @@ def _orthogonal_matrix_shape(shape: Shape) -> tuple[int, int]:
 def _orthogonal_std(shape: Shape, gain: float = 1.0) -> float:
     # The unit vectors of a Haar-distributed n x m matrix (n >= m) have mean square 1/n.
     n_rows, n_cols = _orthogonal_matrix_shape(shape)
-    return _as_positive("gain", gain) / math.sqrt(max(n_rows, n_cols))
+    return as_positive("gain", gain) / math.sqrt(max(n_rows, n_cols))
 
 
 def _draw_normal(shape: Shape, std: float, rng: RngLike, mean: float = 0.0) -> np.ndarray:
@@ -278,7 +257,7 @@ def constant(shape: Shape, value: float, *, rng: RngLike = None) -> np.ndarray:
     ``rng`` is validated but unused.
     """
     shape = _as_shape(shape)
-    value = _as_real("value", value)
+    value = as_real("value", value)
     as_rng(rng)
     return np.full(shape, value, dtype=np.float64)
 
@@ -390,7 +369,7 @@ def orthogonal(shape: Shape, gain: float = 1.0, *, rng: RngLike = None) -> np.nd
     (:math:`M^\top M = \text{gain}^2 I`); if wide, its rows (:math:`M M^\top = \text{gain}^2 I`).
     """
     n_rows, n_cols = _orthogonal_matrix_shape(shape)
-    gain = _as_positive("gain", gain)
+    gain = as_positive("gain", gain)
     gaussian = as_rng(rng).standard_normal((max(n_rows, n_cols), min(n_rows, n_cols)))
     q, r = np.linalg.qr(gaussian)
     # Without this sign fix QR's convention (R_ii > 0 or not) biases Q away from Haar.

@@ -41,7 +41,8 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from lib import activations, initializers
-from lib.initializers import _as_positive, _as_real, _is_int, as_rng
+from lib.initializers import as_rng
+from lib.validation import as_positive, as_real, is_int, positive_int
 
 __all__ = ["MLP", "ForwardTrace", "Gradients", "History", "Propagation", "propagate"]
 
@@ -101,16 +102,10 @@ class History:
 # --- validation at the boundary --------------------------------------------------------------
 
 
-def _positive_int(name, value):
-    if not _is_int(value) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
-
-
 def _as_layer_sizes(layer_sizes):
     if isinstance(layer_sizes, str) or not isinstance(layer_sizes, Sequence):
         raise ValueError(f"layer_sizes must be a list of positive ints, got {layer_sizes!r}")
-    if len(layer_sizes) < 2 or not all(_is_int(n) and n >= 1 for n in layer_sizes):
+    if len(layer_sizes) < 2 or not all(is_int(n) and n >= 1 for n in layer_sizes):
         raise ValueError(
             "layer_sizes must list at least two positive ints (inputs, ..., classes), "
             f"got {layer_sizes!r}"
@@ -147,7 +142,7 @@ def _as_labels(name, y, n_samples, n_classes):
 
 
 def _as_momentum(momentum):
-    momentum = _as_real("momentum", momentum)
+    momentum = as_real("momentum", momentum)
     if not 0.0 <= momentum < 1.0:
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
     return momentum
@@ -160,7 +155,7 @@ def _as_initializer(init) -> Callable[..., np.ndarray]:
     if callable(init):
         return init
     if isinstance(init, numbers.Real):
-        return functools.partial(initializers.normal, std=_as_positive("init", init))
+        return functools.partial(initializers.normal, std=as_positive("init", init))
     raise ValueError(
         f"init must be an initializer name ({', '.join(initializers.available())}), "
         f"a callable fn(shape, rng=rng) or a positive float std, got {init!r}"
@@ -394,9 +389,9 @@ class MLP:
         if x_val is not None:
             x_val = _as_inputs("x_val", x_val, self.layer_sizes[0])
             y_val = _as_labels("y_val", y_val, len(x_val), self.n_classes)
-        epochs = _positive_int("epochs", epochs)
-        lr = _as_positive("lr", lr)
-        batch_size = _positive_int("batch_size", batch_size)
+        epochs = positive_int("epochs", epochs)
+        lr = as_positive("lr", lr)
+        batch_size = positive_int("batch_size", batch_size)
         momentum = _as_momentum(momentum)
         rng = as_rng(rng)
 
@@ -477,9 +472,9 @@ def propagate(init, activation, depth=5, width=100, n_samples=1000, rng=None):
     Activation. ``rng`` draws, in order, the input, the weights and the upstream gradient.
     Raises FloatingPointError if a value overflows.
     """
-    depth = _positive_int("depth", depth)
-    width = _positive_int("width", width)
-    n_samples = _positive_int("n_samples", n_samples)
+    depth = positive_int("depth", depth)
+    width = positive_int("width", width)
+    n_samples = positive_int("n_samples", n_samples)
     f = activations.get(activation)
     init = _as_initializer(init)
     rng = as_rng(rng)

@@ -38,6 +38,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from lib import stats
+from lib.validation import positive_int
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -234,7 +235,7 @@ def _finite_limits(values, symmetric=False):
 
 def _check_histogram_options(kind, bins, summary, saturation_bounds, value_range):
     _check_choice(kind, KINDS, "kind")
-    stats.check_positive_int(bins, "bins")
+    positive_int("bins", bins)
     if summary is not None:
         _check_choice(summary, SUMMARIES, "summary")
         if kind == "gradient":
@@ -468,7 +469,7 @@ def _check_runs(histories, smooth, x):
     if not isinstance(histories, Mapping) or len(histories) == 0:
         raise ValueError(f"histories must be a non-empty dict label -> runs, got {histories!r:.80}")
     if smooth is not None:
-        stats.check_positive_int(smooth, "smooth")
+        positive_int("smooth", smooth)
     tables = {}
     for label, runs in histories.items():
         table = stats.as_float_array(runs, f"histories[{label!r}]")
@@ -634,7 +635,7 @@ def image_grid(
         raise ValueError(f"titles must hold one string per image ({n_images}), got {titles!r}")
     if n_cols is None:
         n_cols = min(n_images, 10)
-    stats.check_positive_int(n_cols, "n_cols")
+    positive_int("n_cols", n_cols)
     if axes is None:
         n_cols = min(n_cols, n_images)
         # Small images stay small: about an inch each, never wider than the book.

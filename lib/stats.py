@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from lib.validation import positive_int
+
 BANDS = ("minmax", "std")
 
 
@@ -21,13 +23,6 @@ def as_float_array(values, name: str) -> np.ndarray:
             f"{name} must hold real numbers in a regular (not ragged) shape, got {values!r:.80}"
         ) from error
     return array
-
-
-def check_positive_int(value, name: str) -> int:
-    """``value`` as an int >= 1, or a ValueError naming ``name`` (bools are refused)."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def check_bounds(bounds, name: str) -> tuple[float, float]:
@@ -119,7 +114,7 @@ def moving_average(values, window: int) -> np.ndarray:
     at step ``t`` only uses steps up to ``t`` and has the input's length. Where a window holds no
     finite value the output is ``nan`` (nothing to average there, e.g. after a run diverged).
     """
-    window = check_positive_int(window, "window")
+    window = positive_int("window", window)
     series = as_float_array(values, "values")
     if series.ndim != 1:
         raise ValueError(f"values must be 1-D, got shape {series.shape}")
