@@ -368,6 +368,61 @@ def layer_histograms(
     return _finish(fig, redrawn=axes is not None)
 
 
+def _legend_text(layer_index, entry, summary):
+    text = f"layer {layer_index + 1}: std {format_value(entry['std'])}"
+    if summary == "saturated":
+        text += f", sat. {entry['saturated_fraction']:.0%}"
+    elif summary == "dead":
+        text += f", dead {entry['dead_fraction']:.0%}"
+    return text
+
+
+@_styled
+def overlaid_layer_histograms(
+    values_per_layer: Sequence,
+    kind: str = "activation",
+    *,
+    bins: int = 50,
+    value_range: tuple[float, float] | None = None,
+    summary: str | None = None,
+    saturation_bounds: tuple[float, float] | None = None,
+    title: str | None = None,
+    ax=None,
+) -> Figure:
+    """Every layer's histogram as an outline in one axes, as in Glorot & Bengio (2010), fig. 6.
+
+    Layers are coloured from dark (first) to light (last); the legend gives each layer's std and
+    its saturated or dead share (``summary`` and ``saturation_bounds`` as in
+    :func:`layer_histograms`). One axes draws fast enough for a slider.
+    """
+    options = _check_histogram_options(kind, bins, summary, saturation_bounds, value_range)
+    _check_text(title, "title")
+    layers = stats.check_layers(values_per_layer)
+    redrawn = ax is not None
+    fig, ax = _single_axes(ax, 3.6)
+    edges = _common_edges(layers, bins, options)
+    entries = stats.layer_stats(layers, saturation_bounds)
+    colors = mpl.colormaps["viridis"](np.linspace(0.0, 0.85, len(layers)))
+    for index, (layer, entry, color) in enumerate(zip(layers, entries, colors, strict=True)):
+        if edges is None or entry["nonfinite_fraction"] == 1.0:
+            continue
+        counts, _ = np.histogram(layer[np.isfinite(layer)], bins=edges)
+        ax.stairs(
+            counts, edges, color=color, linewidth=1.6, label=_legend_text(index, entry, summary)
+        )
+    if edges is None:
+        _say_no_finite_values(ax)
+    else:
+        ax.legend(fontsize=8, loc="upper right")
+    if saturation_bounds is not None:
+        for bound in saturation_bounds:
+            ax.axvline(bound, color="0.35", linestyle="--", linewidth=1.0)
+    ax.set_xlabel(f"{kind} value")
+    ax.set_ylabel("count")
+    ax.set_title(title or f"{kind.capitalize()} values, all layers")
+    return _finish(fig, redrawn)
+
+
 @_styled
 def compare_layer_histograms(
     settings: Mapping[str, Sequence],
@@ -545,6 +600,70 @@ def training_curves(
     ax.set_title(title or f"{ylabel[:1].upper()}{ylabel[1:]} during training")
     ax.legend()
     return _finish(fig, redrawn)
+
+
+# --- bars and one-activation panels ----------------------------------------------------------
+
+
+@_styled
+def unit_distances(distances, *, title: str | None = None, ax=None) -> Figure:
+    """Bars of each hidden unit's distance from the average unit (all zero: the units are clones).
+
+    ``distances`` comes from :func:`lib.symmetry.unit_distances`; the largest is printed.
+    """
+    values = stats.as_float_array(distances, "distances")
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"distances must be a non-empty 1-D sequence, got shape {values.shape}")
+    _check_text(title, "title")
+    redrawn = ax is not None
+    fig, ax = _single_axes(ax, 3.2)
+    ax.bar(np.arange(values.size), np.where(np.isfinite(values), values, 0.0), color=COLORS[0])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("hidden unit")
+    ax.set_ylabel("distance from the mean unit")
+    ax.set_title(title or f"Unit spread (max {format_value(float(np.nanmax(values)))})")
+    return _finish(fig, redrawn)
+
+
+@_styled
+def activation_response(response, activation, *, title: str | None = None, axes=None) -> Figure:
+    """Three panels for one activation under Gaussian pre-activations (chapter 3).
+
+    ``response`` is a :class:`lib.activations.Response` made with ``activation``. Left: ``f``
+    and ``f'`` over the range of ``z``, the density of ``z`` shaded. Middle: the outputs'
+    histogram with their mean (the bias shift the next layer sees) and std. Right: the
+    derivatives' histogram with the share below 0.01 (saturated or dead: no gradient passes).
+    """
+    _check_text(title, "title")
+    fig, (curve_ax, output_ax, derivative_ax) = (
+        _new_axes(3, 3, 3.2) if axes is None else _reuse_axes(axes, 3, "axes")
+    )
+    z = response.pre_activations
+    grid = np.linspace(-3 * z.std(), 3 * z.std(), 400)
+    curve_ax.plot(grid, activation(grid), color=COLORS[0], label="f(z)")
+    curve_ax.plot(grid, activation.derivative(grid), color=COLORS[1], ls="--", label="f'(z)")
+    for width, alpha in ((2, 0.08), (1, 0.12)):  # where 95% and 68% of the inputs fall
+        curve_ax.axvspan(-width * z.std(), width * z.std(), color=COLORS[2], alpha=alpha)
+    curve_ax.set_xlabel("pre-activation z")
+    curve_ax.set_title("f and f' over the input range")
+    curve_ax.legend(loc="upper left")
+    for ax, values, color, label in (
+        (output_ax, response.outputs, COLORS[0], "output f(z)"),
+        (derivative_ax, response.derivatives, COLORS[1], "derivative f'(z)"),
+    ):
+        ax.hist(values, bins=60, color=color, alpha=0.85)
+        ax.set_xlabel(label)
+        ax.set_ylabel("count")
+    output_ax.set_title(
+        f"mean {format_value(response.outputs.mean())}, std {format_value(response.outputs.std())}"
+    )
+    small = float(np.mean(np.abs(response.derivatives) < 0.01))
+    derivative_ax.set_title(
+        f"mean {format_value(response.derivatives.mean())}, |f'| < 0.01: {small:.1%}"
+    )
+    if title:
+        fig.suptitle(title)
+    return _finish(fig, redrawn=axes is not None)
 
 
 # --- images ---------------------------------------------------------------------------------

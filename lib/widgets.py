@@ -1,0 +1,229 @@
+"""The book's sliders: controls wired to plain update functions that compute and draw.
+
+Every widget has two halves:
+
+- an *update function* ``*_update(fig, **controls) -> dict``: it computes with ``lib`` (network,
+  symmetry, activations), draws into the matplotlib ``Figure`` it is given with ``lib.plots``,
+  and returns the numbers it drew. It needs no frontend, so tests call it directly;
+- a *builder* ``*_widget(...) -> ipywidgets.VBox``: the controls and an image of the figure.
+  On every change it calls the update function and swaps the image's PNG, so the output updates
+  in place (no flicker, no growing output) in Jupyter, Binder and Colab, with no extra frontend
+  extension; the saved widget state keeps the last image for readers of the static site.
+
+Settings that overflow (huge weights, deep ReLU stacks) are not errors of the widget: the
+update function draws a message saying what overflowed instead of a figure of NaNs.
+"""
+
+import io
+from collections.abc import Callable
+
+import ipywidgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from lib import activations, plots, symmetry
+from lib.data import Dataset
+from lib.network import propagate
+
+#: Resolution of the widget images: sharp at the book's width, light to send on every update.
+WIDGET_DPI = 72
+#: Saturation bounds used in the histograms, per activation (None: count dead units instead).
+SATURATION_BOUNDS = {"sigmoid": (0.01, 0.99), "tanh": (-0.99, 0.99)}
+#: Activations the sliders offer, with their parameter (name, default, range) if they take one.
+ACTIVATION_PARAMS = {
+    "sigmoid": None,
+    "tanh": None,
+    "relu": None,
+    "leaky_relu": ("slope", 0.01, (0.0, 0.5)),
+    "elu": ("alpha", 1.0, (0.1, 3.0)),
+}
+
+
+def render_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes, at :data:`WIDGET_DPI`."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=WIDGET_DPI)
+    return buffer.getvalue()
+
+
+def _show_message(fig: Figure, message: str) -> None:
+    fig.clear()
+    fig.text(0.5, 0.5, message, ha="center", va="center", wrap=True, fontsize=12, color="0.25")
+
+
+def _axes(fig: Figure, n_axes: int, **subplot_options) -> list:
+    """The figure's ``n_axes`` axes, made on the first call and reused afterwards (fast)."""
+    if len(fig.axes) != n_axes or fig.texts:
+        fig.clear()
+        with plots.use_style():
+            fig.set_layout_engine("constrained")
+            return list(np.ravel(fig.subplots(1, n_axes, squeeze=False, **subplot_options)))
+    return fig.axes
+
+
+def live_figure(update: Callable[..., dict], controls: dict, figsize: tuple[float, float]):
+    """Wire ``controls`` (name -> ipywidget) to ``update(fig, **values)``; returns a VBox.
+
+    The figure is drawn once now and again on every change of a control's value.
+    """
+    fig = Figure(figsize=figsize)
+    image = ipywidgets.Image(format="png")
+    readout = ipywidgets.HTML()
+
+    def redraw(_change=None):
+        numbers = update(fig, **{name: control.value for name, control in controls.items()})
+        image.value = render_png(fig)
+        readout.value = numbers.get("message", "")
+
+    for control in controls.values():
+        # A redraw takes a few hundred ms on a Binder-class CPU (mostly PNG rendering), so
+        # sliders update when released rather than queueing redraws while dragged.
+        control.continuous_update = False
+        control.observe(redraw, names="value")
+    redraw()
+    box = ipywidgets.VBox([ipywidgets.HBox(list(controls.values())), readout, image])
+    box.update = redraw  # lets a notebook (and the tests) redraw without touching a slider
+    return box
+
+
+# --- chapter 1: constant init and symmetry ---------------------------------------------------
+
+NOISE_LEVELS = (0.0, 1e-6, 1e-4, 1e-3, 1e-2, 1e-1)
+
+
+def symmetry_update(fig: Figure, data: Dataset, value: float, noise: float, epochs: int) -> dict:
+    """Train from ``value + noise * N(0, 1)`` for ``epochs``; draw the hidden weights and spread.
+
+    Left: the hidden weight matrix (one column per hidden unit) as an image. Right: each unit's
+    distance from the average unit. Returns the spread, rank and test accuracy.
+    """
+    run = symmetry.train_from_constant(data, value, noise, epochs=epochs, lr=0.5)
+    image_ax, bars_ax = _axes(fig, 2, width_ratios=(2, 1))
+    plots.weight_image(run.hidden_weights, title="Hidden weights W[0]", ax=image_ax)
+    plots.unit_distances(symmetry.unit_distances(run.hidden_weights), ax=bars_ax)
+    fig.suptitle(
+        f"start {value:g} + {noise:g}·N(0,1), {epochs} epochs: spread {run.spread:.3f}, "
+        f"rank {run.rank}, test accuracy {run.test_accuracy:.3f}"
+    )
+    return {"spread": run.spread, "rank": run.rank, "test_accuracy": run.test_accuracy}
+
+
+def symmetry_widget(data: Dataset):
+    """Sliders: the constant start value, the symmetry-breaking noise and the epochs."""
+    controls = {
+        "value": ipywidgets.FloatSlider(
+            value=0.05, min=-0.5, max=0.5, step=0.05, description="constant"
+        ),
+        "noise": ipywidgets.SelectionSlider(
+            options=[(f"{level:g}", level) for level in NOISE_LEVELS],
+            value=0.0,
+            description="noise std",
+        ),
+        "epochs": ipywidgets.IntSlider(value=3, min=1, max=10, description="epochs"),
+    }
+    return live_figure(
+        lambda fig, **values: symmetry_update(fig, data, **values), controls, figsize=(9.5, 3.6)
+    )
+
+
+# --- chapter 2: activations and gradients through a deep stack -------------------------------
+
+
+def propagation_update(
+    fig: Figure, std: float, depth: int, width: int, activation: str, n_samples: int = 500
+) -> dict:
+    """Propagate Gaussian input through ``depth`` layers with weights N(0, std²); draw both ways.
+
+    Top: each layer's activations; bottom: the gradient back-propagated to each layer's output
+    from a random N(0, 1) gradient at the top. Returns the per-layer stds of both, or a
+    ``message`` when a value overflowed.
+    """
+    try:
+        result = propagate(std, activation, depth=depth, width=width, n_samples=n_samples, rng=0)
+    except FloatingPointError as error:
+        message = f"This setting overflows: {error}"
+        _show_message(fig, message)
+        return {"message": message}
+    bounds = SATURATION_BOUNDS.get(activation)
+    activation_ax, gradient_ax = _axes(fig, 2)
+    plots.overlaid_layer_histograms(
+        result.activations,
+        summary="saturated" if bounds else "dead",
+        saturation_bounds=bounds,
+        title=f"{activation} activations, W ~ N(0, {std:.3g}²)",
+        ax=activation_ax,
+    )
+    plots.overlaid_layer_histograms(
+        result.gradients, kind="gradient", title="Back-propagated gradients", ax=gradient_ax
+    )
+    return {
+        "activation_std": [float(a.std()) for a in result.activations],
+        "gradient_std": [float(g.std()) for g in result.gradients],
+    }
+
+
+def propagation_widget():
+    """Sliders: weight std (log scale), depth, width and activation."""
+    controls = {
+        "std": ipywidgets.FloatLogSlider(
+            value=1.0, base=10, min=-3, max=1, step=0.1, description="weight std"
+        ),
+        "depth": ipywidgets.IntSlider(value=5, min=1, max=10, description="depth"),
+        "width": ipywidgets.IntSlider(value=100, min=10, max=200, step=10, description="width"),
+        "activation": ipywidgets.Dropdown(options=list(ACTIVATION_PARAMS), value="sigmoid"),
+    }
+    return live_figure(propagation_update, controls, figsize=(9.5, 3.8))
+
+
+# --- chapter 3: one activation function under a Gaussian input -------------------------------
+
+
+def activation_update(fig: Figure, activation: str, param: float, input_std: float) -> dict:
+    """Draw ``f`` and ``f'`` over ``z ~ N(0, input_std²)`` and the distributions they produce.
+
+    ``param`` is the slope (leaky_relu) or alpha (elu) and is ignored by the others. Returns
+    the output mean (the bias shift), the output std, the mean derivative, and the shares of
+    near-zero derivatives (``|f'| < 0.01``: saturated or dead units pass almost no gradient).
+    """
+    spec = ACTIVATION_PARAMS[activation]
+    f = activations.get(activation, **({spec[0]: param} if spec else {}))
+    result = activations.response(f, input_std=input_std, rng=0)
+    numbers = {
+        "output_mean": float(result.outputs.mean()),
+        "output_std": float(result.outputs.std()),
+        "derivative_mean": float(result.derivatives.mean()),
+        "small_derivative_fraction": float(np.mean(np.abs(result.derivatives) < 0.01)),
+    }
+    plots.activation_response(result, f, axes=_axes(fig, 3))
+    fig.suptitle(f"{activation}: z ~ N(0, {input_std:.3g}²)")
+    return numbers
+
+
+def _match_param_to_activation(activation: str, param_slider) -> None:
+    """Give the slider the activation's parameter (name, default, range), or disable it."""
+    spec = ACTIVATION_PARAMS[activation]
+    param_slider.disabled = spec is None
+    if spec is not None:
+        name, default, (low, high) = spec
+        param_slider.description = name
+        param_slider.min, param_slider.max = low, high
+        param_slider.value = default
+
+
+def activation_widget():
+    """Controls: activation, its parameter (slope or alpha) and the input std (log scale)."""
+    param = ipywidgets.FloatSlider(value=0.0, min=0.0, max=3.0, step=0.01, description="param")
+    controls = {
+        "activation": ipywidgets.Dropdown(
+            options=list(ACTIVATION_PARAMS), value="tanh", description="activation"
+        ),
+        "param": param,
+        "input_std": ipywidgets.FloatLogSlider(
+            value=1.0, base=10, min=-1, max=1, step=0.05, description="input std"
+        ),
+    }
+    _match_param_to_activation("tanh", param)
+    controls["activation"].observe(
+        lambda change: _match_param_to_activation(change["new"], param), names="value"
+    )
+    return live_figure(activation_update, controls, figsize=(9.5, 3.4))
