@@ -23,7 +23,7 @@ import numpy as np
 from scipy.special import expit
 
 from lib.initializers import as_rng
-from lib.validation import as_positive, as_real
+from lib.validation import as_positive, as_real, positive_int
 
 __all__ = [
     "Activation",
@@ -219,5 +219,5 @@ def response(activation, input_std=1.0, n_samples=20_000, rng=None):
     """
     f = get(activation)
     input_std = as_positive("input_std", input_std)
-    z = as_rng(rng).normal(0.0, input_std, size=n_samples)
+    z = as_rng(rng).normal(0.0, input_std, size=positive_int("n_samples", n_samples))
     return Response(pre_activations=z, outputs=f(z), derivatives=f.derivative(z))

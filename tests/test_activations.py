@@ -147,3 +147,25 @@ def test_bad_names_and_parameters_raise(name, params, message):
 def test_params_with_an_instance_raise():
     with pytest.raises(ValueError, match="Activation instance"):
         activations.get(activations.get("elu"), alpha=2.0)
+
+
+def test_response_draws_gaussian_inputs_and_applies_f_and_its_derivative():
+    result = activations.response("relu", input_std=2.0, n_samples=50_000, rng=0)
+    assert result.pre_activations.std() == pytest.approx(2.0, rel=0.02)
+    np.testing.assert_array_equal(result.outputs, np.maximum(result.pre_activations, 0.0))
+    np.testing.assert_array_equal(result.derivatives, result.pre_activations > 0)
+    again = activations.response("relu", input_std=2.0, n_samples=50_000, rng=0)
+    np.testing.assert_array_equal(result.pre_activations, again.pre_activations)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"input_std": 0.0}, "input_std"),
+        ({"n_samples": 0}, "n_samples"),
+        ({"input_std": "1"}, "input_std"),
+    ],
+)
+def test_response_rejects_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        activations.response("tanh", **kwargs)

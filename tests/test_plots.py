@@ -8,7 +8,7 @@ from matplotlib.collections import FillBetweenPolyCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from lib import plots
+from lib import activations, plots
 
 RNG_SEED = 0
 
@@ -500,3 +500,125 @@ def test_heatmap_all_non_finite():
 def test_heatmap_bad_input(table, rows, cols, kwargs, match):
     with pytest.raises(ValueError, match=match):
         plots.heatmap(table, rows, cols, **kwargs)
+
+
+# --- unit distances, overlaid histograms, activation response ---------------------------------
+
+
+def test_unit_distances_bars_and_title():
+    fig = render(plots.unit_distances([0.0, 0.5, 2.0]))
+    (ax,) = fig.axes
+    assert [patch.get_height() for patch in ax.patches] == [0.0, 0.5, 2.0]
+    assert "max 2.000" in ax.get_title()
+    assert ax.get_xlabel() == "hidden unit"
+
+
+def test_unit_distances_rejects_empty_input():
+    with pytest.raises(ValueError, match="distances"):
+        plots.unit_distances([])
+
+
+def test_overlaid_histograms_one_outline_and_legend_entry_per_layer(tanh_layers):
+    fig = render(
+        plots.overlaid_layer_histograms(
+            tanh_layers, summary="saturated", saturation_bounds=(-0.99, 0.99)
+        )
+    )
+    (ax,) = fig.axes
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert len(legend) == len(tanh_layers)
+    saturated = np.mean(np.abs(tanh_layers[2]) > 0.99)
+    assert legend[2] == (
+        f"layer 3: std {plots.format_value(tanh_layers[2].std())}, sat. {saturated:.0%}"
+    )
+
+
+def test_overlaid_histograms_redraw_in_place(tanh_layers, relu_layers):
+    fig = plots.overlaid_layer_histograms(tanh_layers)
+    ax = fig.axes[0]
+    again = plots.overlaid_layer_histograms(relu_layers, summary="dead", ax=ax)
+    assert again is fig and fig.axes == [ax]
+    assert "dead" in ax.get_legend().get_texts()[0].get_text()
+
+
+def test_overlaid_histograms_without_finite_values():
+    fig = render(plots.overlaid_layer_histograms([np.full(10, np.nan)]))
+    assert "no finite values" in texts(fig)
+
+
+def test_activation_response_prints_the_numbers_it_shows():
+    from lib import activations
+
+    tanh = activations.get("tanh")
+    result = activations.response(tanh, input_std=3.0, rng=0)
+    fig = render(plots.activation_response(result, tanh, title="tanh"))
+    curves, outputs, derivatives = fig.axes
+    assert outputs.get_title().startswith(f"mean {plots.format_value(result.outputs.mean())}")
+    small = np.mean(np.abs(result.derivatives) < 0.01)
+    assert derivatives.get_title().endswith(f"|f'| < 0.01: {small:.1%}")
+    assert [line.get_label() for line in curves.get_lines()] == ["f(z)", "f'(z)"]
+
+
+# --- activation curves ------------------------------------------------------------------------
+
+
+def test_activation_curves_draw_f_and_its_derivative_per_panel():
+    fig = render(plots.activation_curves({"tanh": "tanh", "ReLU": "relu"}, (-3.0, 2.0)))
+    assert [ax.get_title() for ax in fig.axes] == ["tanh", "ReLU"]
+    solid, dashed = fig.axes[0].get_lines()[1:]  # the first line is the zero axis
+    z = solid.get_xdata()
+    assert z[0] == -3.0 and z[-1] == 2.0
+    np.testing.assert_allclose(solid.get_ydata(), np.tanh(z))
+    np.testing.assert_allclose(dashed.get_ydata(), 1.0 - np.tanh(z) ** 2)
+    np.testing.assert_allclose(fig.axes[1].get_lines()[2].get_ydata(), (z > 0).astype(float))
+
+
+def test_activation_curves_label_a_list_by_name_and_parameters():
+    leaky = activations.get("leaky_relu", slope=0.2)
+    fig = plots.activation_curves(["relu", leaky, "elu"])
+    assert [ax.get_title() for ax in fig.axes] == ["relu", "leaky_relu(slope=0.2)", "elu(alpha=1)"]
+    np.testing.assert_allclose(fig.axes[1].get_lines()[1].get_ydata()[0], 0.2 * -4.0)
+
+
+def test_activation_curves_shade_where_the_derivative_vanishes():
+    fig = plots.activation_curves(["relu", "tanh"], (-4.0, 4.0))
+    relu_shade, tanh_shade = (
+        [c for c in ax.collections if isinstance(c, FillBetweenPolyCollection)] for ax in fig.axes
+    )
+    relu_x = np.concatenate([path.vertices[:, 0] for path in relu_shade[0].get_paths()])
+    assert relu_x.min() == -4.0 and relu_x.max() == pytest.approx(0.0, abs=0.02)
+    # tanh'(z) < 0.01 for |z| > 2.99: two shaded regions at the ends, none in the middle.
+    tanh_x = [path.vertices[:, 0] for path in tanh_shade[0].get_paths()]
+    assert len(tanh_x) == 2
+    assert sorted(round(float(np.abs(x).min()), 1) for x in tanh_x) == [3.0, 3.0]
+    unshaded = plots.activation_curves(["relu"], saturation_threshold=None)
+    assert not unshaded.axes[0].collections
+
+
+def test_activation_curves_wrap_into_rows_and_redraw_in_place():
+    names = ["sigmoid", "tanh", "relu", "leaky_relu", "elu"]
+    fig = plots.activation_curves(names, n_cols=2)
+    assert [ax.get_subplotspec().get_geometry()[:2] for ax in fig.axes] == [(3, 2)] * 5
+    n_figures = len(plt.get_fignums())
+    again = plots.activation_curves(names[::-1], axes=fig.axes)
+    assert again is fig and len(plt.get_fignums()) == n_figures
+    assert fig.axes[0].get_title() == "elu(alpha=1)"
+    render(fig)
+
+
+@pytest.mark.parametrize(
+    ("curves", "kwargs", "match"),
+    [
+        ({}, {}, "at least one"),
+        ("relu", {}, "list of activation names"),
+        (["relu", "swish"], {}, "unknown activation"),
+        (["relu", "relu"], {}, "appears twice"),
+        (["relu"], {"z_range": (2.0, -2.0)}, "z_range"),
+        (["relu"], {"saturation_threshold": 0.0}, "saturation_threshold"),
+        (["relu"], {"n_cols": 0}, "n_cols"),
+        (["relu", "tanh"], {"axes": "one"}, "axes"),
+    ],
+)
+def test_activation_curves_bad_input(curves, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plots.activation_curves(curves, **kwargs)
