@@ -443,6 +443,8 @@ class MLP:
 class Propagation:
     """Result of :func:`propagate`; every list has one ``(n_samples, width)`` array per layer.
 
+    (With per-layer widths, layer ``i``'s arrays are ``(n_samples, widths[i + 1])``.)
+
     - ``inputs``: the Gaussian input ``x``.
     - ``weights[i]``: ``W_i``, shape ``(width, width)``.
     - ``pre_activations[i]``: ``z_i = h_{i-1} @ W_i``, the previous layer's output times
@@ -459,6 +461,18 @@ class Propagation:
     gradients: list[np.ndarray]
 
 
+def _as_widths(width, depth):
+    """``width`` as ``depth + 1`` layer widths (input first), from one int or a sequence."""
+    if is_int(width):
+        return [positive_int("width", width)] * (depth + 1)
+    if not isinstance(width, Sequence) or len(width) != depth + 1:
+        raise ValueError(
+            f"width must be a positive int or a sequence of depth + 1 = {depth + 1} positive "
+            f"ints (the input's width, then each layer's), got {width!r}"
+        )
+    return [positive_int(f"width[{i}]", w) for i, w in enumerate(width)]
+
+
 def propagate(init, activation, depth=5, width=100, n_samples=1000, rng=None):
     """Push Gaussian noise through ``depth`` identical layers and a random gradient back.
 
@@ -469,18 +483,19 @@ def propagate(init, activation, depth=5, width=100, n_samples=1000, rng=None):
 
     ``init`` is an initializer name, a callable ``fn(shape, rng=rng)`` or a float ``std``
     meaning ``N(0, std**2)`` (e.g. ``1.0`` or ``0.01``); ``activation`` a name or an
-    Activation. ``rng`` draws, in order, the input, the weights and the upstream gradient.
-    Raises FloatingPointError if a value overflows.
+    Activation. ``width`` is one int for every layer, or ``depth + 1`` ints (the input's width,
+    then each layer's) so that fan_in and fan_out differ. ``rng`` draws, in order, the input,
+    the weights and the upstream gradient. Raises FloatingPointError if a value overflows.
     """
     depth = positive_int("depth", depth)
-    width = positive_int("width", width)
+    widths = _as_widths(width, depth)
     n_samples = positive_int("n_samples", n_samples)
     f = activations.get(activation)
     init = _as_initializer(init)
     rng = as_rng(rng)
 
-    x = rng.standard_normal((n_samples, width))
-    weights = _draw_weights(init, [(width, width)] * depth, rng)
+    x = rng.standard_normal((n_samples, widths[0]))
+    weights = _draw_weights(init, list(pairwise(widths)), rng)
     z, h = [], []
     with np.errstate(over="ignore", invalid="ignore"):
         for i, w in enumerate(weights):
@@ -488,7 +503,7 @@ def propagate(init, activation, depth=5, width=100, n_samples=1000, rng=None):
             _check_finite(f"pre-activations of layer {i}", z[i])
             h.append(f(z[i]))
 
-        gradients = [None] * (depth - 1) + [rng.standard_normal((n_samples, width))]
+        gradients = [None] * (depth - 1) + [rng.standard_normal((n_samples, widths[-1]))]
         for i in range(depth - 1, 0, -1):
             gradients[i - 1] = (gradients[i] * f.derivative(z[i])) @ weights[i].T
             _check_finite(f"gradient w.r.t. the output of layer {i - 1}", gradients[i - 1])

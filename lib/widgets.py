@@ -16,12 +16,13 @@ update function draws a message saying what overflowed instead of a figure of Na
 
 import io
 from collections.abc import Callable
+from itertools import pairwise
 
 import ipywidgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from lib import activations, plots, symmetry
+from lib import activations, initializers, plots, symmetry, theory
 from lib.data import Dataset
 from lib.network import propagate
 
@@ -138,8 +139,12 @@ def propagation_update(
     from a random N(0, 1) gradient at the top. Returns the per-layer stds of both, or a
     ``message`` when a value overflowed.
     """
+    return _draw_propagation(fig, std, activation, depth, width, n_samples, f"W ~ N(0, {std:.3g}²)")
+
+
+def _draw_propagation(fig, init, activation, depth, width, n_samples, init_label) -> dict:
     try:
-        result = propagate(std, activation, depth=depth, width=width, n_samples=n_samples, rng=0)
+        result = propagate(init, activation, depth=depth, width=width, n_samples=n_samples, rng=0)
     except FloatingPointError as error:
         message = f"This setting overflows: {error}"
         _show_message(fig, message)
@@ -150,7 +155,7 @@ def propagation_update(
         result.activations,
         summary="saturated" if bounds else "dead",
         saturation_bounds=bounds,
-        title=f"{activation} activations, W ~ N(0, {std:.3g}²)",
+        title=f"{activation} activations, {init_label}",
         ax=activation_ax,
     )
     plots.overlaid_layer_histograms(
@@ -173,6 +178,97 @@ def propagation_widget():
         "activation": ipywidgets.Dropdown(options=list(ACTIVATION_PARAMS), value="sigmoid"),
     }
     return live_figure(propagation_update, controls, figsize=(9.5, 3.8))
+
+
+# --- chapter 4: any initializer through a deep stack -----------------------------------------
+
+#: Initializers the chapter 4 slider offers (canonical names, no aliases, no zeros).
+INIT_CHOICES = (
+    "lecun_normal",
+    "lecun_uniform",
+    "xavier_normal",
+    "xavier_uniform",
+    "he_normal",
+    "he_uniform",
+    "orthogonal",
+)
+
+
+def init_propagation_update(
+    fig: Figure, init: str, activation: str, depth: int, width: int, n_samples: int = 500
+) -> dict:
+    """:func:`propagation_update` with a named initializer from :data:`INIT_CHOICES`."""
+    return _draw_propagation(fig, init, activation, depth, width, n_samples, init)
+
+
+def init_propagation_widget():
+    """Controls: initializer, activation, depth and width."""
+    controls = {
+        "init": ipywidgets.Dropdown(
+            options=INIT_CHOICES, value="xavier_normal", description="init"
+        ),
+        "activation": ipywidgets.Dropdown(
+            options=list(ACTIVATION_PARAMS), value="tanh", description="activation"
+        ),
+        "depth": ipywidgets.IntSlider(value=5, min=1, max=10, description="depth"),
+        "width": ipywidgets.IntSlider(value=100, min=10, max=200, step=10, description="width"),
+    }
+    return live_figure(init_propagation_update, controls, figsize=(9.5, 3.8))
+
+
+# --- chapter 5: std per layer under He init, forward and backward ----------------------------
+
+
+def alternating_widths(depth: int, narrow: int = 100, wide: int = 300) -> list[int]:
+    """``depth + 1`` widths alternating narrow, wide, ... so that fan_in != fan_out everywhere."""
+    return [narrow if i % 2 == 0 else wide for i in range(depth + 1)]
+
+
+def he_depth_update(fig: Figure, depth: int, negative_slope: float, mode: str) -> dict:
+    """Forward and backward std per layer of a LeakyReLU net under He (``mode``) and Xavier.
+
+    The layers alternate between 100 and 300 units, so fan_in and fan_out differ: He with
+    ``mode="fan_in"`` keeps the forward pre-activation std flat and lets the gradients zigzag;
+    ``mode="fan_out"`` the other way round (He et al. 2015, eqs. 10 and 14). Dashed lines are
+    :mod:`lib.theory`. Returns the measured stds per layer for each init.
+    """
+    widths = alternating_widths(depth)
+    f = activations.get("leaky_relu", slope=negative_slope)
+    he = {"mode": mode, "nonlinearity": "leaky_relu", "negative_slope": negative_slope}
+    settings = {
+        f"He ({mode})": (lambda shape, rng=None: initializers.he_normal(shape, **he, rng=rng), he),
+        "Xavier": ("xavier_normal", {}),
+    }
+    forward, backward, forward_theory, backward_theory = {}, {}, {}, {}
+    for label, (init, kwargs) in settings.items():
+        name = "he_normal" if label.startswith("He") else init
+        stds = [initializers.std_of(name, shape, **kwargs) for shape in pairwise(widths)]
+        result = propagate(init, f, depth=depth, width=widths, n_samples=500, rng=0)
+        forward[label] = [float(z.std()) for z in result.pre_activations]
+        backward[label] = [float(g.std()) for g in result.gradients]
+        forward_theory[label] = theory.preactivation_stds(widths, stds, negative_slope)
+        backward_theory[label] = theory.gradient_stds(widths, stds, negative_slope)
+    forward_ax, backward_ax = _axes(fig, 2)
+    plots.std_by_depth(
+        forward, forward_theory, title="Forward: std of pre-activations", ax=forward_ax
+    )
+    plots.std_by_depth(
+        backward, backward_theory, title="Backward: std of gradients", ax=backward_ax
+    )
+    fig.suptitle(f"LeakyReLU slope {negative_slope:g}, widths alternating 100/300")
+    return {"forward": forward, "backward": backward}
+
+
+def he_depth_widget():
+    """Controls: depth, negative slope and He's mode."""
+    controls = {
+        "depth": ipywidgets.IntSlider(value=10, min=2, max=30, description="depth"),
+        "negative_slope": ipywidgets.FloatSlider(
+            value=0.0, min=0.0, max=1.0, step=0.05, description="slope"
+        ),
+        "mode": ipywidgets.ToggleButtons(options=("fan_in", "fan_out"), value="fan_in"),
+    }
+    return live_figure(he_depth_update, controls, figsize=(9.5, 3.8))
 
 
 # --- chapter 3: one activation function under a Gaussian input -------------------------------

@@ -538,3 +538,16 @@ def test_propagate_errors(kwargs, message):
     arguments = {"init": "he_normal", "activation": "relu"} | kwargs
     with pytest.raises(ValueError, match=message):
         propagate(**arguments)
+
+
+def test_propagate_with_per_layer_widths():
+    result = propagate("he_normal", "relu", depth=3, width=[20, 50, 10, 30], n_samples=40, rng=0)
+    assert [w.shape for w in result.weights] == [(20, 50), (50, 10), (10, 30)]
+    assert [a.shape for a in result.activations] == [(40, 50), (40, 10), (40, 30)]
+    assert [g.shape for g in result.gradients] == [(40, 50), (40, 10), (40, 30)]
+
+
+@pytest.mark.parametrize("width", [[20, 50], [20, 0, 10, 30], "wide"])
+def test_propagate_rejects_bad_widths(width):
+    with pytest.raises(ValueError, match="width"):
+        propagate("he_normal", "relu", depth=3, width=width)

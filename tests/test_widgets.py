@@ -106,3 +106,28 @@ def test_activation_widget_matches_the_parameter_slider_to_the_activation():
     assert (param.description, param.value, param.disabled) == ("alpha", 1.0, False)
     dropdown.value = "leaky_relu"
     assert (param.description, param.value) == ("slope", 0.01)
+
+
+@pytest.mark.parametrize("init", widgets.INIT_CHOICES)
+def test_init_propagation_update_matches_propagate(init):
+    numbers = widgets.init_propagation_update(Figure(), init, "tanh", depth=3, width=40)
+    expected = network.propagate(init, "tanh", depth=3, width=40, n_samples=500, rng=0)
+    np.testing.assert_allclose(numbers["activation_std"], [a.std() for a in expected.activations])
+
+
+def test_alternating_widths():
+    assert widgets.alternating_widths(4) == [100, 300, 100, 300, 100]
+
+
+@pytest.mark.parametrize(("mode", "flat"), [("fan_in", "forward"), ("fan_out", "backward")])
+def test_he_depth_update_keeps_the_chosen_direction_flat(mode, flat):
+    numbers = widgets.he_depth_update(Figure(), depth=8, negative_slope=0.0, mode=mode)
+    he = numbers[flat][f"He ({mode})"]
+    assert max(he) / min(he) < 1.6
+    xavier = numbers[flat]["Xavier"]
+    assert max(xavier) / min(xavier) > 10
+
+
+def test_he_depth_widget_builds():
+    controls = widgets.he_depth_widget().children[0].children
+    assert [control.value for control in controls] == [10, 0.0, "fan_in"]
