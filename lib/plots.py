@@ -38,7 +38,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from lib import stats
-from lib.validation import positive_int
+from lib.activations import Activation
+from lib.activations import get as get_activation
+from lib.validation import as_positive, positive_int
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -77,6 +79,7 @@ _IMAGE_SIZE = 1.1
 _BAD_COLOR = "0.6"
 _NO_FINITE = "no finite values"
 _THEORY_SUFFIX = " (theory)"
+_CURVE_POINTS = 801
 
 
 @contextlib.contextmanager
@@ -623,6 +626,90 @@ def unit_distances(distances, *, title: str | None = None, ax=None) -> Figure:
     ax.set_ylabel("distance from the mean unit")
     ax.set_title(title or f"Unit spread (max {format_value(float(np.nanmax(values)))})")
     return _finish(fig, redrawn)
+
+
+def _default_label(activation: Activation) -> str:
+    """``"elu(alpha=0.5)"``: the name, and the parameters when there are any."""
+    params = ", ".join(f"{key}={value:g}" for key, value in activation.params.items())
+    return f"{activation.name}({params})" if params else activation.name
+
+
+def _check_activations(activations) -> dict[str, Activation]:
+    """{label: Activation} from a dict label -> name/Activation or a list of names/Activations."""
+    if isinstance(activations, Mapping):
+        items = [(str(label), spec) for label, spec in activations.items()]
+    elif isinstance(activations, Sequence) and not isinstance(activations, str):
+        items = [(None, spec) for spec in activations]
+    else:
+        raise ValueError(
+            "activations must be a dict label -> activation or a list of activation names or "
+            f"Activation objects, got {activations!r:.80}"
+        )
+    if not items:
+        raise ValueError("activations must hold at least one activation, got an empty collection")
+    checked = {}
+    for label, spec in items:
+        activation = get_activation(spec)
+        label = _default_label(activation) if label is None else label
+        if label in checked:
+            raise ValueError(f"activations: the label {label!r} appears twice; use a dict")
+        checked[label] = activation
+    return checked
+
+
+@_styled
+def activation_curves(
+    activations,
+    z_range: tuple[float, float] = (-4.0, 4.0),
+    *,
+    saturation_threshold: float | None = 0.01,
+    n_cols: int | None = None,
+    title: str | None = None,
+    axes=None,
+) -> Figure:
+    """Small panels, one per activation: ``f(z)`` (solid) and ``f'(z)`` (dashed) over ``z_range``.
+
+    ``activations`` maps a panel title to an activation (a name from
+    :func:`lib.activations.available` or an :class:`lib.activations.Activation`), or lists them
+    (titled ``name(param=value)``). Where ``|f'(z)| < saturation_threshold`` the panel is shaded
+    grey: saturated (sigmoid, tanh) or dead (ReLU's negative side) regions, where almost no
+    gradient passes; ``None`` shades nothing. ``n_cols`` defaults to at most 3 panels per row.
+    ``axes``: one existing axes per activation for an in-place redraw.
+    """
+    checked = _check_activations(activations)
+    lo, hi = stats.check_bounds(z_range, "z_range")
+    if saturation_threshold is not None:
+        saturation_threshold = as_positive("saturation_threshold", saturation_threshold)
+    _check_text(title, "title")
+    n_panels = len(checked)
+    n_cols = min(n_panels, 3) if n_cols is None else positive_int("n_cols", n_cols)
+    if axes is None:
+        fig, flat = _new_axes(n_panels, min(n_cols, n_panels), _PANEL_ROW_HEIGHT)
+    else:
+        fig, flat = _reuse_axes(axes, n_panels, "axes")
+    z = np.linspace(lo, hi, _CURVE_POINTS)
+    for ax, (label, activation) in zip(flat, checked.items(), strict=True):
+        slopes = activation.derivative(z)
+        if saturation_threshold is not None:
+            ax.fill_between(
+                z,
+                0,
+                1,
+                where=np.abs(slopes) < saturation_threshold,
+                transform=ax.get_xaxis_transform(),
+                color=_BAD_COLOR,
+                alpha=0.25,
+                linewidth=0,
+                label=f"|f'| < {saturation_threshold:g}",
+            )
+        ax.axhline(0.0, color="0.3", linewidth=0.8)
+        ax.plot(z, activation(z), color=COLORS[0], label="f(z)")
+        ax.plot(z, slopes, color=COLORS[1], linestyle="--", label="f'(z)")
+        ax.set_xlabel("z")
+        ax.set_title(label)
+    flat[0].legend(loc="upper left", fontsize=8)
+    fig.suptitle(title or "Activation functions f and their derivatives f'")
+    return _finish(fig, redrawn=axes is not None)
 
 
 @_styled

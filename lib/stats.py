@@ -173,3 +173,106 @@ def across_seeds(runs, band: str = "minmax") -> dict:
         "upper": np.where(has_values, upper, np.nan),
         "n_seeds": table.shape[0],
     }
+
+
+def dead_units(activations) -> np.ndarray:
+    """Which units output exactly 0 for every sample: dead ReLUs, one bool per unit.
+
+    ``activations`` holds one layer's outputs, shape ``(n_samples, n_units)`` (one row per sample,
+    as in ``ForwardTrace.activations[i]``). Unit ``j`` is dead when ``a[n, j] == 0`` for every
+    ``n``. A ReLU that is 0 has ``f'(z) = 0``, so a dead unit passes no gradient on these samples
+    and its incoming weights and bias get no update from them (Maas et al. 2013; He et al. 2015).
+    ``nan`` and ``inf`` are not 0: a unit that produced them is not dead.
+    """
+    table = as_float_array(activations, "activations")
+    if table.ndim != 2 or table.size == 0:
+        raise ValueError(
+            "activations must be a non-empty 2-D array (n_samples, n_units) of one layer's "
+            f"outputs, got shape {table.shape}"
+        )
+    return np.all(table == 0.0, axis=0)
+
+
+def dead_unit_fraction(activations) -> float:
+    """Share of units that output exactly 0 for every sample, ``|D| / n_units``.
+
+    ``D`` is the set of dead units of :func:`dead_units` (same ``activations``). Unlike
+    ``layer_stats``' ``dead_fraction``, the share of zero *values*, a unit counts only if it is
+    off for *all* samples.
+    """
+    return float(np.mean(dead_units(activations)))
+
+
+def _finite_layer_outputs(activations) -> np.ndarray:
+    """One layer's outputs as a finite, non-empty ``(n_samples, n_units)`` float64 array."""
+    table = as_float_array(activations, "activations")
+    if table.ndim != 2 or table.size == 0:
+        raise ValueError(
+            "activations must be a non-empty 2-D array (n_samples, n_units) of one layer's "
+            f"outputs, got shape {table.shape}"
+        )
+    if not np.all(np.isfinite(table)):
+        raise ValueError("activations must be finite, but they contain NaN or inf")
+    return table
+
+
+def mean_abs_correlation(activations) -> float:
+    """How alike a layer's units respond to the inputs: mean ``|r|`` over pairs of units.
+
+    ``activations`` has shape ``(n_samples, n_units)``. For units ``j`` and ``k``, Pearson's
+    correlation over the samples is ``r_jk = cov(a_j, a_k) / (std(a_j) * std(a_k))`` and the
+    result is ``mean over j < k of |r_jk|``: 1 when every unit is an affine copy of the others
+    (up to sign), close to 0 for independent units (sampling noise alone gives about
+    ``sqrt(2 / (pi * n_samples))``). ``r`` ignores scale and offset: units that vary by 1e-8
+    around 0.5 correlate exactly as they would varying by 1 around 0.
+
+    A constant unit (all its values equal) has no correlation (0 / 0): constant units are left
+    out and the mean is taken over the pairs of units that vary. Fewer than two varying units
+    raise ValueError. Units that all respond alike are what Saito (2016, §6.2) calls a loss of
+    expressive power: a hundred copies of one unit compute no more than one.
+    """
+    table = _finite_layer_outputs(activations)
+    varying = table[:, np.ptp(table, axis=0) > 0]
+    if varying.shape[1] < 2:
+        raise ValueError(
+            f"activations must have at least 2 units that vary over the samples to correlate, "
+            f"got {varying.shape[1]} of {table.shape[1]} units (shape {table.shape})"
+        )
+    standardized = (varying - varying.mean(axis=0)) / varying.std(axis=0)
+    correlations = standardized.T @ standardized / len(varying)
+    pairs = np.triu_indices(varying.shape[1], k=1)
+    # Rounding can push |r| of exact copies a hair above 1.
+    return float(np.mean(np.minimum(np.abs(correlations[pairs]), 1.0)))
+
+
+def effective_rank(activations) -> float:
+    """Effective rank of a layer's outputs (Roy & Vetterli 2007): how many directions they use.
+
+    With the singular values ``s_1 .. s_K`` of the ``(n_samples, n_units)`` matrix
+    (``K = min(n_samples, n_units)``), ``p_k = s_k / sum(s)`` and the entropy
+    ``H = -sum p_k log p_k`` (``0 log 0 = 0``), the effective rank is ``exp(H)``. It lies in
+    ``[1, K]``: ``K`` when all singular values are equal, 1 for a rank-one matrix, and it
+    ignores the matrix's overall scale.
+
+    The matrix is used as it is, not centred: a layer whose units give the same output vector
+    for every input (every row alike, rank one) gets 1, however many units it has. Pass
+    ``activations - activations.mean(axis=0)`` to count only the directions along which the
+    outputs vary from one input to another. A matrix of zeros has no singular value to
+    normalise and raises ValueError.
+
+    The singular values are the square roots of the eigenvalues of the ``K x K`` Gram matrix,
+    many times faster than an SVD. Rounding blurs those below about ``1e-7 * s_1``, which
+    moves the result by a relative 1e-5 at most (for a nearly rank-one matrix of 300 units).
+    """
+    table = _finite_layer_outputs(activations)
+    largest = np.abs(table).max()
+    if largest == 0:
+        raise ValueError(
+            f"activations are all zero (shape {table.shape}): the effective rank is undefined"
+        )
+    table = table / largest  # the result ignores scale; this keeps the Gram matrix finite
+    gram = table.T @ table if table.shape[0] >= table.shape[1] else table @ table.T
+    # Rounding can leave the smallest eigenvalues slightly negative: they are zeros.
+    singular_values = np.sqrt(np.clip(np.linalg.eigvalsh(gram), 0.0, None))
+    p = singular_values[singular_values > 0] / singular_values.sum()
+    return float(np.exp(-np.sum(p * np.log(p))))

@@ -3,7 +3,17 @@ import math
 import numpy as np
 import pytest
 
-from lib.stats import across_seeds, check_bounds, check_layers, layer_stats, moving_average
+from lib.stats import (
+    across_seeds,
+    check_bounds,
+    check_layers,
+    dead_unit_fraction,
+    dead_units,
+    effective_rank,
+    layer_stats,
+    mean_abs_correlation,
+    moving_average,
+)
 
 
 def test_layer_stats_on_hand_arrays():
@@ -145,3 +155,108 @@ def test_across_seeds_single_run_and_diverged_run():
 def test_across_seeds_bad_input(runs, band, match):
     with pytest.raises(ValueError, match=match):
         across_seeds(runs, band)
+
+
+def test_dead_units_are_off_for_every_sample():
+    # Unit 0 is always off, unit 1 fires once, unit 2 is always off: 2 of 3 are dead.
+    outputs = [[0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
+    np.testing.assert_array_equal(dead_units(outputs), [True, False, True])
+    assert dead_unit_fraction(outputs) == pytest.approx(2 / 3)
+
+
+def test_dead_unit_fraction_of_relu_with_negative_biases():
+    # 50 samples, 200 units; the first 40 units get a bias so negative that no sample reaches 0.
+    rng = np.random.default_rng(0)
+    biases = np.where(np.arange(200) < 40, -100.0, 0.0)
+    outputs = np.maximum(rng.normal(size=(50, 200)) + biases, 0.0)
+    assert dead_unit_fraction(outputs) == pytest.approx(0.2)
+    assert layer_stats([outputs])[0]["dead_fraction"] > 0.5  # zero values, not dead units
+
+
+def test_dead_units_do_not_include_non_finite_units():
+    outputs = [[0.0, np.nan, 0.0], [0.0, 0.0, np.inf]]
+    np.testing.assert_array_equal(dead_units(outputs), [True, False, False])
+
+
+@pytest.mark.parametrize("activations", [[0.0, 1.0], np.zeros((3, 0)), np.zeros((2, 3, 4))])
+def test_dead_units_bad_input(activations):
+    with pytest.raises(ValueError, match="activations"):
+        dead_units(activations)
+    with pytest.raises(ValueError, match="activations"):
+        dead_unit_fraction(activations)
+
+
+def test_mean_abs_correlation_on_hand_columns():
+    # x and y: deviations (-1.5, -0.5, 0.5, 1.5) and (-1.5, 0.5, -0.5, 1.5) give r = 4 / 5.
+    # Pairs (x, y), (x, -x), (y, -x) have |r| = 0.8, 1, 0.8.
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    y = np.array([1.0, 3.0, 2.0, 4.0])
+    assert mean_abs_correlation(np.column_stack([x, y, -x])) == pytest.approx(2.6 / 3)
+
+
+def test_mean_abs_correlation_ignores_scale_and_offset():
+    rng = np.random.default_rng(0)
+    outputs = rng.normal(size=(50, 200))
+    mixed = outputs @ rng.normal(size=(200, 200))
+    assert mean_abs_correlation(0.5 + 1e-8 * mixed) == pytest.approx(mean_abs_correlation(mixed))
+
+
+def test_mean_abs_correlation_of_independent_and_copied_units():
+    rng = np.random.default_rng(1)
+    independent = rng.normal(size=(500, 40))
+    # Sampling noise alone: about sqrt(2 / (pi * 500)) = 0.036.
+    assert 0.02 < mean_abs_correlation(independent) < 0.05
+    shared = rng.normal(size=(500, 1))
+    copies = 3.0 * shared + 1e-3 * rng.normal(size=(500, 40))
+    assert mean_abs_correlation(copies) > 0.99
+
+
+def test_mean_abs_correlation_leaves_constant_units_out():
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    with_constants = np.column_stack([x, np.full(4, 0.5), -2.0 * x, np.ones(4)])
+    assert mean_abs_correlation(with_constants) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("activations", "match"),
+    [
+        (np.ones((10, 5)), "at least 2 units that vary"),
+        (np.column_stack([np.arange(3.0), np.ones(3)]), "got 1 of 2"),
+        (np.arange(4.0), "2-D"),
+        ([[1.0, np.nan], [2.0, 3.0]], "finite"),
+    ],
+)
+def test_mean_abs_correlation_bad_input(activations, match):
+    with pytest.raises(ValueError, match=match):
+        mean_abs_correlation(activations)
+
+
+def test_effective_rank_on_hand_matrices():
+    assert effective_rank(np.eye(7)) == pytest.approx(7.0)
+    assert effective_rank(np.outer([1.0, 2.0, 3.0], [4.0, -1.0])) == pytest.approx(1.0)
+    # Singular values 3 and 1: p = (0.75, 0.25), exp(-0.75 ln 0.75 - 0.25 ln 0.25) = 1.7548.
+    assert effective_rank(np.diag([3.0, 1.0, 0.0])[:, :2]) == pytest.approx(1.7548, abs=1e-4)
+
+
+def test_effective_rank_of_random_and_constant_layers():
+    rng = np.random.default_rng(2)
+    outputs = rng.normal(size=(300, 20))
+    assert 15.0 < effective_rank(outputs) <= 20.0
+    assert effective_rank(1e-6 * outputs) == pytest.approx(effective_rank(outputs))
+    # The same output vector for every sample plus a tiny input-dependent part: rank one.
+    same_vector = np.tile(rng.uniform(0.4, 0.6, size=20), (300, 1)) + 1e-9 * outputs
+    assert effective_rank(same_vector) < 1.001
+    assert effective_rank(same_vector - same_vector.mean(axis=0)) > 15.0
+
+
+@pytest.mark.parametrize(
+    ("activations", "match"),
+    [
+        (np.zeros((4, 3)), "all zero"),
+        (np.zeros((3, 0)), "non-empty 2-D"),
+        ([[1.0, np.inf]], "finite"),
+    ],
+)
+def test_effective_rank_bad_input(activations, match):
+    with pytest.raises(ValueError, match=match):
+        effective_rank(activations)
