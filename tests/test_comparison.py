@@ -1,0 +1,120 @@
+"""Tests for lib.comparison: runs, the grid and the end-to-end singular values."""
+
+import numpy as np
+import pytest
+
+from lib import comparison
+from lib.data import load_digits
+from lib.network import MLP
+
+SIZES = [64, 32, 32, 10]
+DEEP = [64, 100, 100, 100, 100, 10]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_digits()
+
+
+@pytest.fixture(scope="module")
+def grid(data):
+    return comparison.run_grid(
+        data, ["tanh", "relu"], [1.0, "he_normal", 0.01], SIZES, epochs=1, lr=0.1, seeds=[0, 1]
+    )
+
+
+def test_grid_shapes_and_labels(grid):
+    assert grid.activations == ("tanh", "relu")
+    assert grid.inits == ("N(0, 1²)", "he_normal", "N(0, 0.01²)")
+    assert grid.test_accuracy.shape == grid.final_loss.shape == grid.diverged.shape == (2, 3, 2)
+    assert grid.mean_test_accuracy.shape == grid.mean_final_loss.shape == (2, 3)
+    assert np.all((grid.test_accuracy >= 0) & (grid.test_accuracy <= 1))
+
+
+def test_he_init_learns_and_small_init_does_not(grid):
+    relu = grid.activations.index("relu")
+    assert grid.mean_test_accuracy[relu, 1] > 0.3
+    # N(0, 0.01²) through 3 layers: the signal vanishes, the loss stays at log(10).
+    assert grid.mean_final_loss[relu, 2] == pytest.approx(np.log(10), abs=0.05)
+    assert grid.best_init("relu") == "he_normal"
+
+
+def test_divergence_is_flagged_with_nan_loss_and_chance_accuracy(data):
+    grid = comparison.run_grid(data, ["relu"], [1.0], DEEP, epochs=1, lr=0.1)
+    assert grid.diverged.all()
+    assert np.isnan(grid.mean_final_loss).all()
+    assert grid.mean_test_accuracy[0, 0] == pytest.approx(1 / data.n_classes)
+    assert "nan*" in grid.table("final_loss")
+
+
+def test_table_prints_rounded_values(grid):
+    text = grid.table()
+    assert f"{grid.mean_test_accuracy[0, 1]:.3f}" in text
+    assert text.splitlines()[0].split()[1:] == ["N(0,", "1²)", "he_normal", "N(0,", "0.01²)"]
+    with pytest.raises(ValueError, match="values"):
+        grid.table("accuracy")
+    with pytest.raises(ValueError, match="activation"):
+        grid.best_init("sigmoid")
+
+
+def test_runs_are_reproducible_and_padded_after_divergence(data):
+    first = comparison.train_run(data, "tanh", "lecun_normal", SIZES, epochs=1, lr=0.1, seed=3)
+    again = comparison.train_run(data, "tanh", "lecun_normal", SIZES, epochs=1, lr=0.1, seed=3)
+    np.testing.assert_array_equal(first.loss, again.loss)
+    curves = comparison.loss_curves(data, "relu", 1.0, DEEP, epochs=1, lr=0.1, seeds=[0, 1])
+    assert len(curves) == 2
+    assert all(len(curve) == len(first.loss) and np.isnan(curve[-1]) for curve in curves)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"activations": []}, "activations"),
+        ({"activations": ["swish"]}, "swish"),
+        ({"inits": ["he"]}, "he"),
+        ({"inits": [-1.0]}, "init"),
+        ({"seeds": [0.5]}, "seeds"),
+        ({"epochs": 0}, "epochs"),
+        ({"lr": 0.0}, "lr"),
+        ({"data": (1, 2)}, "data"),
+    ],
+)
+def test_bad_grid_arguments_raise(data, kwargs, match):
+    arguments = {
+        "data": data,
+        "activations": ["relu"],
+        "inits": ["he_normal"],
+        "layer_sizes": SIZES,
+        "epochs": 1,
+        "lr": 0.1,
+    } | kwargs
+    with pytest.raises(ValueError, match=match):
+        comparison.run_grid(**arguments)
+
+
+def test_orthogonal_product_is_an_isometry_and_gaussian_is_not():
+    sizes = [64] + [64] * 7 + [10]
+    orthogonal = comparison.end_to_end_singular_values(
+        MLP(sizes, "identity", "orthogonal", 0).weights
+    )
+    gaussian = comparison.end_to_end_singular_values(
+        MLP(sizes, "identity", "lecun_normal", 0).weights
+    )
+    assert orthogonal.shape == gaussian.shape == (10,)
+    np.testing.assert_allclose(orthogonal, 1.0, atol=1e-10)
+    assert gaussian[0] / gaussian[-1] > 3.0
+    assert np.all(np.diff(gaussian) <= 0)
+
+
+def test_singular_values_of_one_matrix_match_numpy():
+    w = np.random.default_rng(0).standard_normal((50, 20))
+    np.testing.assert_allclose(
+        comparison.end_to_end_singular_values([w]), np.linalg.svd(w, compute_uv=False)
+    )
+
+
+def test_singular_values_reject_shapes_that_do_not_chain():
+    with pytest.raises(ValueError, match=r"weights\[1\]"):
+        comparison.end_to_end_singular_values([np.ones((4, 3)), np.ones((4, 2))])
+    with pytest.raises(ValueError, match="weights"):
+        comparison.end_to_end_singular_values(np.ones((4, 3)))
