@@ -22,7 +22,7 @@ import ipywidgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from lib import activations, initializers, plots, symmetry, theory
+from lib import activations, initializers, plots, rbm, symmetry, theory
 from lib.data import Dataset
 from lib.network import propagate
 
@@ -323,3 +323,110 @@ def activation_widget():
         lambda change: _match_param_to_activation(change["new"], param), names="value"
     )
     return live_figure(activation_update, controls, figsize=(9.5, 3.4))
+
+
+# --- chapter 6: an RBM's filters and reconstructions -----------------------------------------
+
+#: Choices of the chapter 6 sliders, and the training they control (CD-k, Hinton 2010).
+RBM_HIDDEN_CHOICES = (16, 36, 64, 100)
+RBM_K_CHOICES = (1, 3, 10)
+RBM_MAX_EPOCHS = 15
+RBM_TRAINING = {"lr": 0.05, "batch_size": 20, "momentum": 0.5, "weight_decay": 1e-4}
+#: Filters and test digits the figure shows.
+RBM_N_FILTERS = 20
+RBM_N_DIGITS = 10
+
+
+def _train_rbm_snapshots(data: Dataset, n_hidden: int, k: int, epochs: int) -> list:
+    """Train an RBM by CD-k on ``data.x_train``; its parameters and numbers after each epoch."""
+    machine = rbm.RBM(data.x_train.shape[1], n_hidden, rng=0)
+    snapshots = []
+
+    def keep(epoch, trained):
+        snapshots.append(
+            (trained.W.copy(), trained.visible_bias.copy(), trained.hidden_bias.copy())
+        )
+
+    history = machine.fit(
+        data.x_train,
+        epochs,
+        k=k,
+        x_val=data.x_test,
+        rng=0,
+        progress=False,
+        on_epoch=keep,
+        **RBM_TRAINING,
+    )
+    gaps = history.free_energy_gap
+    return [
+        (params, history.val_reconstruction_error[i], float(gaps[i]))
+        for i, params in enumerate(snapshots)
+    ]
+
+
+def _rbm_axes(fig: Figure) -> tuple[list, list]:
+    """Two 4 x 5 blocks of image axes (filters, digits), made once and reused."""
+    if len(fig.axes) != 44 or fig.texts:
+        fig.clear()
+        with plots.use_style():
+            fig.set_layout_engine("constrained")
+            grid = fig.subplots(4, 11, width_ratios=[1] * 5 + [0.4] + [1] * 5)
+        for ax in grid[:, 5]:
+            ax.set_axis_off()
+    grid = np.array(fig.axes).reshape(4, 11)
+    return list(grid[:, :5].ravel()), list(grid[:, 6:].ravel())
+
+
+def rbm_update(
+    fig: Figure, data: Dataset, n_hidden: int, k: int, epochs: int, cache: dict | None = None
+) -> dict:
+    """Train an RBM (``n_hidden`` units, CD-``k``, ``epochs``); draw filters and reconstructions.
+
+    Left: the first 20 filters, columns of ``W``. Right: 10 test digits (rows 1 and 3) above
+    their mean-field reconstructions (rows 2 and 4). Training is :data:`RBM_TRAINING` with
+    seed 0. With a ``cache`` dict, each ``(n_hidden, k)`` is trained once for
+    :data:`RBM_MAX_EPOCHS` epochs and later calls pick the epoch's snapshot (the first
+    ``epochs`` epochs are the same run). Returns the test reconstruction error and the
+    free-energy gap after the last epoch.
+    """
+    if cache is None:
+        snapshots = _train_rbm_snapshots(data, n_hidden, k, epochs)
+    else:
+        if (n_hidden, k) not in cache:
+            cache[(n_hidden, k)] = _train_rbm_snapshots(data, n_hidden, k, RBM_MAX_EPOCHS)
+        snapshots = cache[(n_hidden, k)][:epochs]
+    (w, visible_bias, hidden_bias), error, gap = snapshots[-1]
+    machine = rbm.RBM(*w.shape)
+    machine.W, machine.visible_bias, machine.hidden_bias = w, visible_bias, hidden_bias
+    digits = data.x_test[:RBM_N_DIGITS]
+    halves = np.split(digits, 2), np.split(machine.reconstruct(digits), 2)
+    shown = np.concatenate([halves[0][0], halves[1][0], halves[0][1], halves[1][1]])
+    filter_axes, digit_axes = _rbm_axes(fig)
+    plots.image_grid(w.T[:RBM_N_FILTERS], data.image_shape, axes=filter_axes[: min(n_hidden, 20)])
+    plots.image_grid(shown, data.image_shape, scale="shared", axes=digit_axes)
+    for ax in filter_axes[n_hidden:]:
+        ax.set_axis_off()
+    fig.suptitle(
+        f"{n_hidden} hidden units, CD-{k}, {epochs} epochs: test reconstruction error "
+        f"{error:.4f}, free-energy gap {gap:.2f}\nleft: filters (columns of W); right: test "
+        "digits (rows 1, 3) and their reconstructions (rows 2, 4)",
+        fontsize=11,
+    )
+    return {"reconstruction_error": error, "free_energy_gap": gap}
+
+
+def rbm_widget(data: Dataset):
+    """Sliders: hidden units, CD-k and epochs; each (hidden, k) pair is trained once."""
+    cache = {}
+    controls = {
+        "n_hidden": ipywidgets.SelectionSlider(
+            options=RBM_HIDDEN_CHOICES, value=64, description="hidden"
+        ),
+        "k": ipywidgets.SelectionSlider(options=RBM_K_CHOICES, value=1, description="CD-k"),
+        "epochs": ipywidgets.IntSlider(value=10, min=1, max=RBM_MAX_EPOCHS, description="epochs"),
+    }
+    return live_figure(
+        lambda fig, **values: rbm_update(fig, data, cache=cache, **values),
+        controls,
+        figsize=(9.5, 4.4),
+    )

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from lib import checks, initializers
+from lib import checks, initializers, network, stats
 
 
 def drawn_with(std_of_fans, distribution="normal"):
@@ -180,3 +180,174 @@ def test_check_value_passes_and_names_mistakes(capsys):
 def test_check_value_rejects_non_numbers(got):
     with pytest.raises(AssertionError, match="He std: expected"):
         checks.check_value(got, 0.2, what="He std")
+
+
+# --- chapter 6: RBM checks -------------------------------------------------------------------
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def cd1_student(*, flip_sign=False, no_average=False, sample_positive=False, transpose=False):
+    """A student-style CD-1 update with switches for the mistakes the check should name."""
+
+    def update(w, visible_bias, hidden_bias, v0, lr, rng):
+        h0 = sigmoid(v0 @ w + hidden_bias)
+        h0_sample = (rng.random(h0.shape) < h0).astype(float)
+        v1 = sigmoid(h0_sample @ w.T + visible_bias)
+        h1 = sigmoid(v1 @ w + hidden_bias)
+        h_positive = h0_sample if sample_positive else h0
+        n = 1 if no_average else len(v0)
+        sign = -1 if flip_sign else 1
+        grad_w = (v0.T @ h_positive - v1.T @ h1) / n
+        new_w = w + sign * lr * grad_w
+        return (
+            new_w.T if transpose else new_w,
+            visible_bias + sign * lr * (v0 - v1).sum(axis=0) / n,
+            hidden_bias + sign * lr * (h_positive - h1).sum(axis=0) / n,
+        )
+
+    return update
+
+
+def test_check_cd1_update_passes_a_correct_update(capsys):
+    checks.check_cd1_update(cd1_student())
+    assert capsys.readouterr().out.startswith("✓ CD-1 update")
+
+
+@pytest.mark.parametrize(
+    ("student", "named_mistake"),
+    [
+        (cd1_student(flip_sign=True), "sign is flipped"),
+        (cd1_student(no_average=True), "1/batch averaging is missing"),
+        (cd1_student(sample_positive=True), "positive phase uses the sampled hidden states"),
+        (cd1_student(transpose=True), "W is transposed"),
+    ],
+)
+def test_check_cd1_update_names_the_mistake(student, named_mistake):
+    with pytest.raises(AssertionError, match=named_mistake):
+        checks.check_cd1_update(student)
+
+
+def test_check_cd1_update_explains_a_shape_error_from_a_transposed_product():
+    def transposed(w, visible_bias, hidden_bias, v0, lr, rng):
+        return w, visible_bias, sigmoid(v0 @ w.T + hidden_bias)
+
+    with pytest.raises(AssertionError, match=r"W is \(n_visible, n_hidden\)"):
+        checks.check_cd1_update(transposed)
+
+
+def test_check_cd1_update_wants_three_arrays():
+    with pytest.raises(AssertionError, match="three arrays"):
+        checks.check_cd1_update(lambda w, b, c, v0, lr, rng: w)
+
+
+def free_energy_student(*, bias_sign=-1.0, softplus=True):
+    def free_energy(v, w, visible_bias, hidden_bias):
+        pre = v @ w + hidden_bias
+        hidden_term = np.log1p(np.exp(pre)) if softplus else pre
+        return bias_sign * (v @ visible_bias) - hidden_term.sum(axis=1)
+
+    return free_energy
+
+
+def test_check_free_energy_passes_the_formula(capsys):
+    checks.check_free_energy(free_energy_student())
+    assert capsys.readouterr().out.startswith("✓ free energy")
+
+
+@pytest.mark.parametrize(
+    ("student", "named_mistake"),
+    [
+        (free_energy_student(bias_sign=1.0), "sign of the visible-bias term"),
+        (free_energy_student(softplus=False), r"log\(1 \+ exp\(.\)\) is missing"),
+        (lambda v, w, b, c: -free_energy_student()(v, w, b, c), "whole sign is flipped"),
+    ],
+)
+def test_check_free_energy_names_the_mistake(student, named_mistake):
+    with pytest.raises(AssertionError, match=named_mistake):
+        checks.check_free_energy(student)
+
+
+def test_check_free_energy_wants_one_value_per_row():
+    def summed_over_samples(v, w, visible_bias, hidden_bias):
+        return free_energy_student()(v, w, visible_bias, hidden_bias).sum()
+
+    with pytest.raises(AssertionError, match="one value per row"):
+        checks.check_free_energy(summed_over_samples)
+
+
+def fans_student(mistake=None):
+    """A student's fans(shape): right, with the fans swapped, or without the receptive field."""
+
+    def fans(shape):
+        receptive_field = 1 if mistake == "no field" else math.prod(shape[:-2])
+        fan_in, fan_out = shape[-2] * receptive_field, shape[-1] * receptive_field
+        return (fan_out, fan_in) if mistake == "swapped" else (fan_in, fan_out)
+
+    return fans
+
+
+def test_check_fans_passes_the_formula(capsys):
+    checks.check_fans(fans_student())
+    assert capsys.readouterr().out.startswith("✓ fans")
+
+
+@pytest.mark.parametrize(
+    ("mistake", "named"), [("swapped", "fans swapped"), ("no field", "receptive field")]
+)
+def test_check_fans_names_the_mistake(mistake, named):
+    with pytest.raises(AssertionError, match=named):
+        checks.check_fans(fans_student(mistake))
+
+
+def test_check_fans_rejects_a_non_pair():
+    with pytest.raises(AssertionError, match="two ints"):
+        checks.check_fans(lambda shape: None)
+
+
+def two_over_root_he(shape, rng=None):
+    fan_in, _ = initializers.fans(shape)
+    return np.random.default_rng(rng).normal(0.0, 2 / math.sqrt(fan_in), size=shape)
+
+
+def layer_stds_of(init, rng):
+    run = network.propagate(init, "relu", depth=5, width=[100, 300, 100, 300, 100, 300], rng=rng)
+    return [entry["std"] for entry in stats.layer_stats(run.activations)]
+
+
+def test_check_layer_stds_accepts_the_same_init_with_other_draws(capsys):
+    checks.check_layer_stds(
+        "he_uniform",
+        layer_stds_of("he_normal", rng=0),
+        activation="relu",
+        width=[100, 300, 100, 300, 100, 300],
+        n_samples=1000,
+        rng=1,
+    )
+    assert capsys.readouterr().out.startswith("✓")
+
+
+@pytest.mark.parametrize("init", ["lecun_normal", two_over_root_he, 1.0])
+def test_check_layer_stds_rejects_another_init(init):
+    expected = layer_stds_of("he_normal", rng=0)
+    with pytest.raises(AssertionError, match=r"layer \d+: .*\nPer layer"):
+        checks.check_layer_stds(
+            init, expected, activation="relu", width=[100, 300, 100, 300, 100, 300], n_samples=1000
+        )
+
+
+def test_check_layer_stds_rejects_bad_expected_stds():
+    with pytest.raises(ValueError, match="expected_stds"):
+        checks.check_layer_stds("he_normal", [1.0], activation="relu", width=10)
+
+
+def test_check_at_least(capsys):
+    checks.check_at_least(-18.0, -30.0, what="pseudo-likelihood")
+    assert capsys.readouterr().out.startswith("✓ pseudo-likelihood")
+    with pytest.raises(AssertionError, match="at least -30.*\nLikely mistake: keep it"):
+        checks.check_at_least(-44.0, -30.0, what="pseudo-likelihood", hint="keep it")
+    for wrong in (float("nan"), "high", True):
+        with pytest.raises(AssertionError, match="pseudo-likelihood"):
+            checks.check_at_least(wrong, -30.0, what="pseudo-likelihood")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from lib import activations, data, network, symmetry, widgets
+from lib import activations, data, network, rbm, symmetry, widgets
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +131,37 @@ def test_he_depth_update_keeps_the_chosen_direction_flat(mode, flat):
 def test_he_depth_widget_builds():
     controls = widgets.he_depth_widget().children[0].children
     assert [control.value for control in controls] == [10, 0.0, "fan_in"]
+
+
+# --- chapter 6 ---------------------------------------------------------------------------------
+
+
+def test_rbm_update_reports_what_an_rbm_trained_alike_measures(digits):
+    fig = Figure()
+    numbers = widgets.rbm_update(fig, digits, n_hidden=16, k=1, epochs=2)
+    machine = rbm.RBM(64, 16, rng=0)
+    history = machine.fit(
+        digits.x_train, 2, k=1, x_val=digits.x_test, rng=0, progress=False, **widgets.RBM_TRAINING
+    )
+    assert numbers["reconstruction_error"] == pytest.approx(history.val_reconstruction_error[-1])
+    assert numbers["free_energy_gap"] == pytest.approx(history.free_energy_gap[-1])
+    assert len(fig.axes) == 44
+    assert "16 hidden units, CD-1, 2 epochs" in fig.get_suptitle()
+
+
+def test_rbm_update_with_a_cache_picks_the_same_epoch_of_one_longer_run(digits):
+    cache = {}
+    cached = widgets.rbm_update(Figure(), digits, n_hidden=16, k=3, epochs=2, cache=cache)
+    assert list(cache) == [(16, 3)] and len(cache[(16, 3)]) == widgets.RBM_MAX_EPOCHS
+    direct = widgets.rbm_update(Figure(), digits, n_hidden=16, k=3, epochs=2)
+    assert cached == direct
+    later = widgets.rbm_update(Figure(), digits, n_hidden=16, k=3, epochs=8, cache=cache)
+    assert later["reconstruction_error"] < cached["reconstruction_error"]
+    assert list(cache) == [(16, 3)]
+
+
+def test_rbm_widget_builds_with_an_image(digits):
+    box = widgets.rbm_widget(digits)
+    controls, _, image = box.children
+    assert [control.value for control in controls.children] == [64, 1, 10]
+    assert bytes(image.value).startswith(b"\x89PNG")

@@ -1,0 +1,1 @@
+"""Benchmarks of the course's ``lib`` against reference implementations."""
