@@ -371,6 +371,16 @@ def layer_histograms(
     return _finish(fig, redrawn=axes is not None)
 
 
+#: A legend lists at most this many layers (first and last included), so deep stacks stay readable.
+_MAX_LEGEND_LAYERS = 8
+
+
+def _legend_layers(n_layers):
+    """Indices of the layers named in the legend: all of them, or evenly spaced ones."""
+    count = min(n_layers, _MAX_LEGEND_LAYERS)
+    return set(np.linspace(0, n_layers - 1, count).round().astype(int).tolist())
+
+
 def _legend_text(layer_index, entry, summary):
     text = f"layer {layer_index + 1}: std {format_value(entry['std'])}"
     if summary == "saturated":
@@ -406,13 +416,13 @@ def overlaid_layer_histograms(
     edges = _common_edges(layers, bins, options)
     entries = stats.layer_stats(layers, saturation_bounds)
     colors = mpl.colormaps["viridis"](np.linspace(0.0, 0.85, len(layers)))
+    labelled = _legend_layers(len(layers))
     for index, (layer, entry, color) in enumerate(zip(layers, entries, colors, strict=True)):
         if edges is None or entry["nonfinite_fraction"] == 1.0:
             continue
         counts, _ = np.histogram(layer[np.isfinite(layer)], bins=edges)
-        ax.stairs(
-            counts, edges, color=color, linewidth=1.6, label=_legend_text(index, entry, summary)
-        )
+        label = _legend_text(index, entry, summary) if index in labelled else None
+        ax.stairs(counts, edges, color=color, linewidth=1.6, label=label)
     if edges is None:
         _say_no_finite_values(ax)
     else:

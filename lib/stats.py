@@ -182,15 +182,10 @@ def dead_units(activations) -> np.ndarray:
     as in ``ForwardTrace.activations[i]``). Unit ``j`` is dead when ``a[n, j] == 0`` for every
     ``n``. A ReLU that is 0 has ``f'(z) = 0``, so a dead unit passes no gradient on these samples
     and its incoming weights and bias get no update from them (Maas et al. 2013; He et al. 2015).
-    ``nan`` and ``inf`` are not 0: a unit that produced them is not dead.
+    ``nan`` or ``inf`` outputs (a diverged network) are rejected: such a unit is neither dead
+    nor alive.
     """
-    table = as_float_array(activations, "activations")
-    if table.ndim != 2 or table.size == 0:
-        raise ValueError(
-            "activations must be a non-empty 2-D array (n_samples, n_units) of one layer's "
-            f"outputs, got shape {table.shape}"
-        )
-    return np.all(table == 0.0, axis=0)
+    return np.all(_finite_layer_outputs(activations) == 0.0, axis=0)
 
 
 def dead_unit_fraction(activations) -> float:

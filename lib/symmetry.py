@@ -36,6 +36,8 @@ def unit_distances(weights: np.ndarray) -> np.ndarray:
 
 def numerical_rank(weights: np.ndarray, rtol: float = 1e-6) -> int:
     """Number of singular values above ``rtol`` times the largest (1 when all columns agree)."""
+    if as_real("rtol", rtol) < 0:
+        raise ValueError(f"rtol must be >= 0, got {rtol!r}")
     singular_values = np.linalg.svd(weights, compute_uv=False)
     if singular_values[0] == 0:
         return 0

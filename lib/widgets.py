@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from lib import activations, initializers, plots, rbm, symmetry, theory
 from lib.data import Dataset
 from lib.network import propagate
+from lib.validation import positive_int
 
 #: Resolution of the widget images: sharp at the book's width, light to send on every update.
 WIDGET_DPI = 72
@@ -43,7 +44,8 @@ ACTIVATION_PARAMS = {
 def render_png(fig: Figure) -> bytes:
     """The figure as PNG bytes, at :data:`WIDGET_DPI`."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=WIDGET_DPI)
+    # Fast zlib level: the image is sent once per update, size matters less than time.
+    fig.savefig(buffer, format="png", dpi=WIDGET_DPI, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
@@ -75,6 +77,9 @@ def live_figure(update: Callable[..., dict], controls: dict, figsize: tuple[floa
         numbers = update(fig, **{name: control.value for name, control in controls.items()})
         image.value = render_png(fig)
         readout.value = numbers.get("message", "")
+        # The panels keep their places from one setting to the next: after the first render,
+        # skip the constrained-layout solve (about a third of a redraw). New axes turn it on again.
+        fig.set_layout_engine("none")
 
     for control in controls.values():
         # A redraw takes a few hundred ms on a Binder-class CPU (mostly PNG rendering), so
@@ -221,6 +226,7 @@ def init_propagation_widget():
 
 def alternating_widths(depth: int, narrow: int = 100, wide: int = 300) -> list[int]:
     """``depth + 1`` widths alternating narrow, wide, ... so that fan_in != fan_out everywhere."""
+    depth = positive_int("depth", depth)
     return [narrow if i % 2 == 0 else wide for i in range(depth + 1)]
 
 

@@ -173,9 +173,10 @@ def test_dead_unit_fraction_of_relu_with_negative_biases():
     assert layer_stats([outputs])[0]["dead_fraction"] > 0.5  # zero values, not dead units
 
 
-def test_dead_units_do_not_include_non_finite_units():
-    outputs = [[0.0, np.nan, 0.0], [0.0, 0.0, np.inf]]
-    np.testing.assert_array_equal(dead_units(outputs), [True, False, False])
+def test_dead_units_reject_non_finite_outputs():
+    # A diverged layer is neither dead nor alive: counting it either way would be wrong.
+    with pytest.raises(ValueError, match="finite"):
+        dead_units([[0.0, np.nan, 0.0], [0.0, 0.0, np.inf]])
 
 
 @pytest.mark.parametrize("activations", [[0.0, 1.0], np.zeros((3, 0)), np.zeros((2, 3, 4))])

@@ -1,0 +1,402 @@
+"""The course's performance suite: what a reader of the site and a Binder user feel.
+
+Rows (each with its target where the course sets one):
+
+- ``build``: clean build of the whole book, executing every notebook (wall time);
+- ``notebooks``: each chapter in a fresh kernel: execution time (< 60 s) and the kernel's peak
+  resident memory (< 500 MB; Binder gives 1-2 GB);
+- ``widgets``: each chapter's widget: median time of one update (recompute, redraw, PNG) over
+  20 changes of its first slider (< 100 ms);
+- ``pages``: the heaviest page of the built site, HTML and images (< 3 MB);
+- ``mlp_vs_torch``: one SGD step of ``lib.network.MLP`` against the same network in PyTorch on
+  the CPU, same batch, dtype and thread count (ours no slower than 1.5x); skipped without torch;
+- ``rbm_vs_sklearn``: :func:`bench.rbm_vs_sklearn.run`.
+
+Run from the repository root: ``python -m bench [--skip-build] [--quick] [--json PATH]``.
+It prints a table and writes every number to JSON (``_build/bench.json`` by default).
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+from nbclient import NotebookClient
+from threadpoolctl import threadpool_limits
+
+from bench import page_weight, rbm_vs_sklearn
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {
+    "notebook_s": 60.0,
+    "notebook_mb": 500.0,
+    "widget_ms": 100.0,
+    "page_mb": page_weight.LIMIT_BYTES / 2**20,
+    "mlp_vs_torch": 1.5,
+}
+WIDGET_UPDATES = 20
+
+
+def _notebooks() -> list[Path]:
+    """The chapter notebooks in table-of-contents order."""
+    pages = page_weight.toc_pages()
+    return [ROOT / f"{name}.ipynb" for name in pages if (ROOT / f"{name}.ipynb").is_file()]
+
+
+# --- build ------------------------------------------------------------------------------------
+
+
+def bench_build() -> dict:
+    """Wall time of the README's build command on a clean output folder."""
+    with tempfile.TemporaryDirectory() as output:
+        command = [
+            str(Path(sys.executable).with_name("jupyter-book")),
+            "build",
+            ".",
+            "-W",
+            "--keep-going",
+            "--path-output",
+            output,
+        ]
+        start = time.perf_counter()
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        weights = page_weight.page_weights(Path(output) / "_build" / "html")
+    if result.returncode != 0:
+        raise RuntimeError(f"the build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return {"seconds": seconds, "page_bytes": weights}
+
+
+# --- notebooks --------------------------------------------------------------------------------
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (Linux ``VmHWM``), in MiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def bench_notebook(path: Path) -> dict:
+    """Run every cell of ``path`` in a fresh kernel; time (kernel start excluded) and peak RSS."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": path.parent}}
+    )
+    with client.setup_kernel():
+        pid = client.km.provisioner.process.pid
+        start = time.perf_counter()
+        for index, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, index)
+        seconds = time.perf_counter() - start
+        peak = _peak_rss_mb(pid)
+    return {"seconds": seconds, "peak_mb": peak}
+
+
+# --- widgets ----------------------------------------------------------------------------------
+
+
+def _widget_builders(path: Path) -> list[str]:
+    """Names of the ``lib.widgets`` builders a notebook calls (``widgets.NAME_widget(``)."""
+    source = "\n".join("".join(cell["source"]) for cell in nbformat.read(path, as_version=4).cells)
+    return sorted(set(re.findall(r"widgets\.(\w+_widget)\(", source)))
+
+
+def _build_widget(name: str):
+    from lib import widgets
+    from lib.data import load_digits
+
+    builder = getattr(widgets, name)
+    # The one builder that needs data takes the digits, as chapter 1 gives it.
+    return builder(load_digits()) if name == "symmetry_widget" else builder()
+
+
+def _first_slider(box):
+    """The first enabled slider among the widget's controls."""
+    import ipywidgets
+
+    kinds = (
+        ipywidgets.IntSlider,
+        ipywidgets.FloatSlider,
+        ipywidgets.FloatLogSlider,
+        ipywidgets.SelectionSlider,
+    )
+    controls = box.children[0].children
+    return next(c for c in controls if isinstance(c, kinds) and not c.disabled)
+
+
+def _nudge(slider):
+    """``move()`` sets the slider one step away from its start and ``move()`` again back."""
+    import ipywidgets
+
+    if isinstance(slider, ipywidgets.SelectionSlider):
+        start = slider.index
+        other = start + 1 if start + 1 < len(slider.options) else start - 1
+        positions = [other, start]
+
+        def move(i):
+            slider.index = positions[i % 2]
+
+        return move
+    if isinstance(slider, ipywidgets.FloatLogSlider):
+        factor = slider.base**slider.step
+        up = np.log(slider.value * factor) / np.log(slider.base) <= slider.max
+        values = [slider.value * factor if up else slider.value / factor, slider.value]
+    else:
+        up = slider.value + slider.step <= slider.max
+        values = [slider.value + (slider.step if up else -slider.step), slider.value]
+
+    def move(i):
+        slider.value = values[i % 2]
+
+    return move
+
+
+def bench_widget(name: str, n_updates: int = WIDGET_UPDATES) -> dict:
+    """Median time of one update: the first slider moves one step and back, ``n_updates`` times.
+
+    Each change runs what a reader's move runs, through the widget's own observer: the update
+    function (compute and draw with matplotlib) and the PNG rendering.
+    """
+    box = _build_widget(name)
+    slider = _first_slider(box)
+    move = _nudge(slider)
+    times = []
+    for i in range(n_updates):
+        start = time.perf_counter()
+        move(i)
+        times.append(time.perf_counter() - start)
+    return {
+        "slider": slider.description,
+        "median_ms": 1e3 * float(np.median(times)),
+        "min_ms": 1e3 * min(times),
+        "max_ms": 1e3 * max(times),
+    }
+
+
+# --- the MLP against PyTorch ------------------------------------------------------------------
+
+MLP_SIZES = (64, 256, 256, 256, 10)
+MLP_BATCH = 64
+
+
+def _batch(rng):
+    x = rng.standard_normal((MLP_BATCH, MLP_SIZES[0]))
+    y = rng.integers(0, MLP_SIZES[-1], MLP_BATCH)
+    return x, y
+
+
+def _time_steps(step, n_steps, warmup=20) -> float:
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(n_steps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def _numpy_step_seconds(x, y, lr, n_steps) -> float:
+    from lib.network import MLP
+
+    net = MLP(list(MLP_SIZES), activation="relu", init="he_normal", rng=0)
+
+    def step():
+        _, grads = net.loss_and_grads(x, y)
+        for w, b, grad_w, grad_b in zip(
+            net.weights, net.biases, grads.weights, grads.biases, strict=True
+        ):
+            w -= lr * grad_w
+            b -= lr * grad_b
+
+    return _time_steps(step, n_steps)
+
+
+def _torch_step_seconds(x, y, lr, n_steps) -> float:
+    import torch
+
+    layers = []
+    for n_in, n_out in zip(MLP_SIZES[:-1], MLP_SIZES[1:], strict=True):
+        layers += [torch.nn.Linear(n_in, n_out, dtype=torch.float64), torch.nn.ReLU()]
+    net = torch.nn.Sequential(*layers[:-1])
+    optimizer = torch.optim.SGD(net.parameters(), lr=lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    x_t, y_t = torch.from_numpy(x), torch.from_numpy(y)
+
+    def step():
+        optimizer.zero_grad()
+        loss_fn(net(x_t), y_t).backward()
+        optimizer.step()
+
+    return _time_steps(step, n_steps)
+
+
+def bench_mlp_vs_torch(n_steps: int = 300, lr: float = 0.01) -> dict:
+    """Median time of one SGD step (forward, backward, update), ours and PyTorch's, 1 thread.
+
+    Same network (``MLP_SIZES``, ReLU, softmax cross-entropy), batch (``MLP_BATCH``), dtype
+    (float64) and one BLAS / intra-op thread for both (a Binder-class machine has 1-2 cores).
+    """
+    if importlib.util.find_spec("torch") is None:
+        return {"skipped": "torch is not installed"}
+    import torch
+
+    x, y = _batch(np.random.default_rng(0))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            ours = _numpy_step_seconds(x, y, lr, n_steps)
+            theirs = _torch_step_seconds(x, y, lr, n_steps)
+    finally:
+        torch.set_num_threads(threads)
+    return {
+        "network": list(MLP_SIZES),
+        "batch": MLP_BATCH,
+        "dtype": "float64",
+        "threads": 1,
+        "torch_version": torch.__version__,
+        "numpy_ms": 1e3 * ours,
+        "torch_ms": 1e3 * theirs,
+        "ratio": ours / theirs,
+    }
+
+
+# --- the suite --------------------------------------------------------------------------------
+
+
+def run(skip_build=False, quick=False) -> dict:
+    """Every row of the suite; ``quick`` trims the RBM comparison and the update counts."""
+    result = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
+    if skip_build:
+        result["pages"] = page_weight.page_weights()
+    else:
+        build = bench_build()
+        result["build_s"] = build["seconds"]
+        result["pages"] = build["page_bytes"]
+    notebooks = _notebooks()
+    result["notebooks"] = {path.stem: bench_notebook(path) for path in notebooks}
+    n_updates = 5 if quick else WIDGET_UPDATES
+    result["widgets"] = {
+        f"{path.stem}: {name}": bench_widget(name, n_updates)
+        for path in notebooks
+        for name in _widget_builders(path)
+    }
+    result["mlp_vs_torch"] = bench_mlp_vs_torch(n_steps=50 if quick else 300)
+    rbm_options = {"epochs": 5, "seeds": (0,), "n_draws": 5} if quick else {}
+    result["rbm_vs_sklearn"] = rbm_vs_sklearn.run(**rbm_options)
+    return result
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def format_table(result: dict) -> str:
+    """The result of :func:`run` as a text table, one line per measurement."""
+    rows = [("measurement", "value", "target", "")]
+    if "build_s" in result:
+        rows.append(("clean build, notebooks executed", f"{result['build_s']:.1f} s", "", ""))
+    for name, row in result["notebooks"].items():
+        rows.append(
+            (
+                f"notebook {name}: time",
+                f"{row['seconds']:.1f} s",
+                "< 60 s",
+                _verdict(row["seconds"] < TARGETS["notebook_s"]),
+            )
+        )
+        rows.append(
+            (
+                f"notebook {name}: peak memory",
+                f"{row['peak_mb']:.0f} MB",
+                "< 500 MB",
+                _verdict(row["peak_mb"] < TARGETS["notebook_mb"]),
+            )
+        )
+    for name, row in result["widgets"].items():
+        rows.append(
+            (
+                f"widget {name} ({row['slider']}): median update",
+                f"{row['median_ms']:.0f} ms",
+                "< 100 ms",
+                _verdict(row["median_ms"] < TARGETS["widget_ms"]),
+            )
+        )
+    heaviest = max(result["pages"], key=result["pages"].get)
+    mb = result["pages"][heaviest] / 2**20
+    rows.append(
+        (
+            f"heaviest page ({heaviest}), with images",
+            f"{mb:.2f} MB",
+            "<= 3 MB",
+            _verdict(mb <= TARGETS["page_mb"]),
+        )
+    )
+    mlp = result["mlp_vs_torch"]
+    if "skipped" in mlp:
+        rows.append(("MLP step vs PyTorch", "skipped", "", mlp["skipped"]))
+    else:
+        rows.append(
+            (
+                f"MLP step {mlp['network']}, batch {mlp['batch']}: numpy",
+                f"{mlp['numpy_ms']:.3f} ms",
+                "",
+                "",
+            )
+        )
+        rows.append(("MLP step: PyTorch (CPU, 1 thread)", f"{mlp['torch_ms']:.3f} ms", "", ""))
+        rows.append(
+            (
+                "MLP step: numpy / PyTorch",
+                f"{mlp['ratio']:.2f}x",
+                "<= 1.5x",
+                _verdict(mlp["ratio"] <= TARGETS["mlp_vs_torch"]),
+            )
+        )
+    rbm = result["rbm_vs_sklearn"]
+    rows.append(("RBM fit: lib.rbm (median)", f"{rbm['lib.rbm']['time_median_s']:.2f} s", "", ""))
+    rows.append(("RBM fit: sklearn (median)", f"{rbm['sklearn']['time_median_s']:.2f} s", "", ""))
+    rows.append(
+        (
+            "RBM pseudo-likelihood, ours - sklearn",
+            f"{rbm['pseudo_likelihood_difference']:+.3f}",
+            "",
+            "",
+        )
+    )
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--skip-build", action="store_true", help="no clean build; page weights from _build/html"
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    parser.add_argument("--json", metavar="PATH", default=str(ROOT / "_build" / "bench.json"))
+    args = parser.parse_args(argv)
+    result = run(skip_build=args.skip_build, quick=args.quick)
+    print(format_table(result))
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(result, indent=2))
+    print(f"\nwritten to {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,240 @@
+"""The built site, served on localhost and read in headless Chromium with no outside network.
+
+Every page of the table of contents is visited once (cached for the whole session): the visit
+records what a reader's browser saw (console errors, failed and blocked requests, images,
+typeset math, rendered widgets, the solution toggles) and writes a screenshot to
+``_build/screenshots/``. The tests in ``test_site.py`` assert on those records.
+
+The tests skip when the site is not built, Playwright is not installed or Chromium is missing,
+so the plain test command passes on a fresh clone; ``.ci/run`` builds the site and installs
+both first (``requirements-site.txt``, ``apt-get install chromium``) and sets
+``SITE_TESTS_REQUIRED=1``, which turns those skips into failures.
+"""
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from bench.page_weight import SITE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+# Without these, Chromium phones home (updates, sync, field trials) and its own requests would
+# be blocked and counted against the page.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+PAGE_TIMEOUT_MS = 60_000
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+
+
+@dataclass
+class Visit:
+    """What the browser saw on one page."""
+
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    blocked_requests: list[str] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    math: dict = field(default_factory=dict)
+    widgets: list[dict] = field(default_factory=list)
+    n_widget_views: int = 0
+    links: list[str] = field(default_factory=list)
+    solutions: list[dict] = field(default_factory=list)
+    screenshot: Path | None = None
+
+
+def _skip(reason: str):
+    if os.environ.get("SITE_TESTS_REQUIRED"):
+        pytest.fail(f"SITE_TESTS_REQUIRED is set but {reason}")
+    pytest.skip(reason)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+        pass
+
+
+@pytest.fixture(scope="session")
+def built_site() -> list[Path]:
+    """Every HTML page of the built site (theme assets left out)."""
+    if not (SITE / "index.html").is_file():
+        _skip("the site is not built: run jupyter-book build . first")
+    return sorted(path for path in SITE.rglob("*.html") if "_static" not in path.parts)
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The base URL of ``_build/html`` served on an ephemeral localhost port."""
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _skip("Playwright is not installed: pip install -r requirements-site.txt")
+    if not shutil.which(CHROMIUM):
+        _skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def visit(site_url, browser):
+    """``visit(docname) -> Visit``, each page loaded once per session."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    cache = {}
+
+    def get(docname: str) -> Visit:
+        if docname not in cache:
+            cache[docname] = _visit(browser, site_url + docname + ".html", docname)
+        return cache[docname]
+
+    return get
+
+
+def _visit(browser, url: str, docname: str) -> Visit:
+    record = Visit(url=url)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+
+    def route(route):
+        parts = urlsplit(route.request.url)
+        if parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS:
+            record.blocked_requests.append(route.request.url)
+            route.abort("blockedbyclient")
+        else:
+            route.continue_()
+
+    def on_console(message):
+        if message.type == "error":
+            record.console_errors.append(message.text)
+
+    def on_response(response):
+        if response.status >= 400:
+            record.failed_requests.append(f"{response.status} {response.url}")
+
+    def on_failed(request):
+        if urlsplit(request.url).hostname in LOCAL_HOSTS:
+            record.failed_requests.append(f"{request.failure} {request.url}")
+
+    page.route("**/*", route)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+    try:
+        page.goto(url, wait_until="networkidle")
+        _wait_for_math(page)
+        record.n_widget_views = page.locator(WIDGET_VIEW).count()
+        if record.n_widget_views:
+            _wait_for_widgets(page, record.n_widget_views)
+        record.images = _images(page)
+        record.math = _math(page)
+        record.widgets = _widgets(page)
+        record.links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+        record.screenshot = SCREENSHOTS / (docname.replace("/", "__") + ".png")
+        page.screenshot(path=record.screenshot, full_page=True)
+        record.solutions = _solutions(page)
+    finally:
+        context.close()
+    return record
+
+
+def _wait_for_math(page) -> None:
+    if page.evaluate("typeof window.MathJax !== 'undefined'"):
+        page.wait_for_function("window.MathJax.startup && window.MathJax.startup.promise")
+        page.evaluate("window.MathJax.startup.promise.then(() => true)")
+
+
+def _wait_for_widgets(page, n_views: int) -> None:
+    """Until the widget manager has drawn every saved view and each view's images have loaded."""
+    page.wait_for_function(
+        """n => {
+            const views = document.querySelectorAll('.widget-subarea');
+            const images = document.querySelectorAll('img.widget-image');
+            return views.length >= n && [...images].every(img => img.complete);
+        }""",
+        arg=n_views,
+    )
+
+
+def _images(page) -> list[dict]:
+    return page.eval_on_selector_all(
+        "img",
+        """imgs => imgs.map(img => ({
+            src: img.currentSrc.slice(0, 120),
+            natural_width: img.naturalWidth,
+            in_output: img.closest('.cell_output') !== null,
+            in_widget: img.closest('.widget-subarea') !== null,
+        }))""",
+    )
+
+
+def _math(page) -> dict:
+    return page.evaluate(
+        """() => ({
+            sources: document.querySelectorAll('span.math, div.math').length,
+            typeset: document.querySelectorAll('mjx-container').length,
+            errors: document.querySelectorAll('mjx-merror').length,
+        })"""
+    )
+
+
+def _widgets(page) -> list[dict]:
+    """Per rendered widget view: its visible sliders and the size of its loaded images."""
+    return page.eval_on_selector_all(
+        ".widget-subarea",
+        """views => views.map(view => {
+            const visible = el => el.checkVisibility({visibilityProperty: true});
+            const shown = selector => [...view.querySelectorAll(selector)].filter(visible);
+            return {
+                sliders: shown('.widget-slider').length,
+                image_widths: shown('img').map(img => img.naturalWidth),
+            };
+        })""",
+    )
+
+
+def _solutions(page) -> list[dict]:
+    """For each solution: is its body visible before and after a click on its toggle."""
+    results = []
+    solutions = page.locator(".solution")
+    for index in range(solutions.count()):
+        solution = solutions.nth(index)
+        body = solution.locator(".solution-content, section").first
+        before = body.is_visible()
+        solution.locator(".toggle-button, summary, button").first.click()
+        body.wait_for(state="visible", timeout=5_000)
+        results.append({"visible_before": before, "visible_after": body.is_visible()})
+    return results

@@ -1,0 +1,196 @@
+"""The built site as a reader gets it: every page of the table of contents in headless Chromium,
+with every request outside localhost blocked (so nothing may come from a CDN).
+
+Also, without a browser: every internal link and cross-reference resolves, and no page is
+heavier than :data:`bench.page_weight.LIMIT_BYTES` with its images.
+"""
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from bench.page_weight import LIMIT_BYTES, ROOT, SITE, page_weight, toc_pages
+
+PAGES = list(toc_pages())
+NOTEBOOK_PAGES = [name for name in PAGES if (ROOT / f"{name}.ipynb").is_file()]
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+HIDDEN_OUTPUT_TAGS = {"remove-cell", "remove-output"}
+
+
+def _widget_state_saved(docname: str) -> bool:
+    metadata = json.loads((ROOT / f"{docname}.ipynb").read_text())["metadata"]
+    return bool(metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json"))
+
+
+def _expected_static_figures(docname: str) -> int:
+    """PNG outputs the page shows, counted in the notebook as the build executed it."""
+    executed = ROOT / "_build" / "jupyter_execute" / f"{docname}.ipynb"
+    notebook = json.loads(executed.read_text())
+    return sum(
+        "image/png" in output.get("data", {}) and WIDGET_VIEW_MIME not in output["data"]
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code"
+        and not HIDDEN_OUTPUT_TAGS & set(cell["metadata"].get("tags", []))
+        for output in cell["outputs"]
+    )
+
+
+# --- in the browser ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_loads_without_errors(visit, docname):
+    seen = visit(docname)
+    assert not seen.page_errors, f"uncaught JavaScript errors: {seen.page_errors}"
+    assert not seen.console_errors, f"console errors: {seen.console_errors}"
+    assert not seen.failed_requests, f"failed same-origin requests: {seen.failed_requests}"
+    assert seen.screenshot.is_file()
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_needs_nothing_from_outside_localhost(visit, docname):
+    assert not visit(docname).blocked_requests, "the page asked for outside resources"
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_every_image_loads(visit, docname):
+    broken = [image["src"] for image in visit(docname).images if image["natural_width"] == 0]
+    assert not broken, f"images that did not load: {broken}"
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_math_is_typeset(visit, docname):
+    math = visit(docname).math
+    assert math["typeset"] >= math["sources"], f"MathJax typeset too little: {math}"
+    assert math["errors"] == 0, f"MathJax errors: {math}"
+
+
+def test_math_is_typeset_somewhere(visit):
+    """Guards the test above from passing on a site where no page has math."""
+    assert sum(visit(name).math["typeset"] for name in PAGES) > 0
+
+
+@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
+def test_notebook_page_shows_its_static_figures(visit, docname):
+    figures = [
+        image for image in visit(docname).images if image["in_output"] and not image["in_widget"]
+    ]
+    assert len(figures) == _expected_static_figures(docname)
+    assert all(image["natural_width"] > 0 for image in figures)
+
+
+@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
+def test_saved_widgets_render_with_sliders_and_their_image(visit, docname):
+    seen = visit(docname)
+    if not _widget_state_saved(docname):
+        assert seen.n_widget_views == 0
+        pytest.skip(f"{docname} has no widget")
+    assert len(seen.widgets) == seen.n_widget_views > 0, "not every saved widget was drawn"
+    for widget in seen.widgets:
+        assert widget["sliders"] >= 1, "a widget shows no slider"
+        assert widget["image_widths"], "a widget shows no image"
+        assert all(width > 0 for width in widget["image_widths"]), "a widget's image is empty"
+
+
+@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
+def test_launch_buttons_open_this_notebook_on_main(visit, docname):
+    repository, launch = CONFIG["repository"], CONFIG["launch_buttons"]
+    org_repo = urlsplit(repository["url"]).path.strip("/")
+    notebook = f"{repository.get('path_to_book') or ''}{docname}.ipynb"
+    assert (ROOT / notebook).is_file()
+    binder = f"{launch['binderhub_url']}/v2/gh/{org_repo}/main?urlpath=tree/{notebook}"
+    colab = f"{launch['colab_url']}/github/{org_repo}/blob/main/{notebook}"
+    links = visit(docname).links
+    assert binder in links, f"no Binder link to {binder}"
+    assert colab in links, f"no Colab link to {colab}"
+
+
+@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
+def test_solutions_are_folded_until_clicked(visit, docname):
+    solutions = visit(docname).solutions
+    assert solutions, "a chapter has solutions to its exercises"
+    for solution in solutions:
+        assert not solution["visible_before"], "a solution is shown before it is clicked"
+        assert solution["visible_after"], "a solution stays hidden after a click"
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_citations_link_to_bibliography_entries(visit, docname):
+    entries = {
+        urlsplit(link).fragment for link in visit(docname).links if "/references.html#" in link
+    }
+    references = _Anchors.of(SITE / "references.html")
+    for fragment in entries - {""}:
+        assert fragment in references.ids, f"references.html#{fragment}: no such entry"
+
+
+def test_bibliography_is_cited(visit):
+    cited = {
+        link
+        for name in PAGES
+        for link in visit(name).links
+        if "/references.html#" in link and not link.endswith("references.html#")
+    }
+    assert cited, "no page cites the bibliography"
+
+
+# --- without a browser ------------------------------------------------------------------------
+
+
+class _Anchors(HTMLParser):
+    """The ids a page defines and the relative links it makes."""
+
+    _cache: dict = {}
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    @classmethod
+    def of(cls, page: Path) -> "_Anchors":
+        if page not in cls._cache:
+            parser = cls()
+            parser.feed(page.read_text(encoding="utf-8"))
+            cls._cache[page] = parser
+        return cls._cache[page]
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("id", "name"):
+            if attrs.get(name):
+                self.ids.add(attrs[name])
+        url = attrs.get("href") if tag in {"a", "link"} else attrs.get("src")
+        if url and tag in {"a", "link", "img", "script"}:
+            self.links.append(url)
+
+
+def test_every_internal_link_and_cross_reference_resolves(built_site):
+    broken = []
+    for page in built_site:
+        for url in _Anchors.of(page).links:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or url.startswith(("mailto:", "javascript:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.is_file():
+                broken.append(f"{page.relative_to(SITE)}: {url} (no such file)")
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in _Anchors.of(target).ids
+            ):
+                broken.append(f"{page.relative_to(SITE)}: {url} (no such anchor)")
+    assert not broken, "broken links:\n" + "\n".join(broken)
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_weight_with_images_is_under_the_limit(built_site, docname):
+    page = SITE / f"{docname}.html"
+    assert page.is_file(), f"{docname} is in the table of contents but was not built"
+    weight = page_weight(page)
+    assert weight <= LIMIT_BYTES, f"{docname}: {weight / 1e6:.2f} MB with its images"
