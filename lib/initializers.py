@@ -36,7 +36,9 @@ References
   learning in deep linear neural networks. arXiv:1312.6120.
 """
 
+import functools
 import math
+import numbers
 from collections.abc import Callable
 
 import numpy as np
@@ -450,3 +452,31 @@ def std_of(name: str, shape: Shape, **kwargs) -> float:
     :math:`\text{gain}/\sqrt{\max(\text{rows}, \text{cols})}`, ``zeros``: 0.
     """
     return _STD_FUNCTIONS[get(name)](shape, **kwargs)
+
+
+def as_initializer(init) -> Callable[..., np.ndarray]:
+    """``init`` as a function ``fn(shape, rng=rng)``: a name, a callable or a float std."""
+    if isinstance(init, str):
+        return get(init)
+    if callable(init):
+        return init
+    if isinstance(init, numbers.Real):
+        return functools.partial(normal, std=as_positive("init", init))
+    raise ValueError(
+        f"init must be an initializer name ({', '.join(available())}), "
+        f"a callable fn(shape, rng=rng) or a positive float std, got {init!r}"
+    )
+
+
+def draw_weights(init, layer_shapes, rng) -> list[np.ndarray]:
+    """One weight matrix per shape, drawn in order from ``rng``; checks what ``init`` returns."""
+    weights = []
+    for i, shape in enumerate(layer_shapes):
+        w = np.asarray(init(shape, rng=rng), dtype=np.float64)
+        if w.shape != shape or not np.all(np.isfinite(w)):
+            raise ValueError(
+                f"init returned an array of shape {w.shape} for layer {i}; expected a finite "
+                f"array of shape {shape}"
+            )
+        weights.append(w)
+    return weights

@@ -30,19 +30,17 @@ The textbook experiment of *Deep Learning from Scratch* (Saito 2016, §6.2), a d
 identical layers fed with Gaussian noise, is :func:`propagate`.
 """
 
-import functools
 import math
-import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from lib import activations, initializers
-from lib.initializers import as_rng
-from lib.validation import as_positive, as_real, is_int, positive_int
+from lib import activations
+from lib.initializers import as_initializer, as_rng, draw_weights
+from lib.validation import as_inputs, as_momentum, as_positive, is_int, positive_int
 
 __all__ = ["MLP", "ForwardTrace", "Gradients", "History", "Propagation", "propagate"]
 
@@ -113,19 +111,6 @@ def _as_layer_sizes(layer_sizes):
     return tuple(int(n) for n in layer_sizes)
 
 
-def _as_inputs(name, x, width):
-    """``x`` as a finite float64 array of shape ``(n_samples, width)``."""
-    try:
-        x = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be an array of real numbers, got {x!r:.80}") from error
-    if x.ndim != 2 or x.shape[1] != width or x.shape[0] == 0:
-        raise ValueError(f"{name} must have shape (n_samples, {width}), got {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name} must be finite, but it contains NaN or inf")
-    return x
-
-
 def _as_labels(name, y, n_samples, n_classes):
     """``y`` as a 1-d int array of ``n_samples`` class indices in ``[0, n_classes)``."""
     y = np.asarray(y)
@@ -139,41 +124,6 @@ def _as_labels(name, y, n_samples, n_classes):
             f"got values from {y.min()} to {y.max()}"
         )
     return y.astype(np.intp)
-
-
-def _as_momentum(momentum):
-    momentum = as_real("momentum", momentum)
-    if not 0.0 <= momentum < 1.0:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-    return momentum
-
-
-def _as_initializer(init) -> Callable[..., np.ndarray]:
-    """``init`` as a function ``fn(shape, rng=rng)``: a name, a callable or a float std."""
-    if isinstance(init, str):
-        return initializers.get(init)
-    if callable(init):
-        return init
-    if isinstance(init, numbers.Real):
-        return functools.partial(initializers.normal, std=as_positive("init", init))
-    raise ValueError(
-        f"init must be an initializer name ({', '.join(initializers.available())}), "
-        f"a callable fn(shape, rng=rng) or a positive float std, got {init!r}"
-    )
-
-
-def _draw_weights(init, layer_shapes, rng):
-    """One weight matrix per shape, drawn in order from ``rng``; checks what ``init`` returns."""
-    weights = []
-    for i, shape in enumerate(layer_shapes):
-        w = np.asarray(init(shape, rng=rng), dtype=np.float64)
-        if w.shape != shape or not np.all(np.isfinite(w)):
-            raise ValueError(
-                f"init returned an array of shape {w.shape} for layer {i}; expected a finite "
-                f"array of shape {shape}"
-            )
-        weights.append(w)
-    return weights
 
 
 def _as_parameters(name, arrays, expected_shapes):
@@ -248,8 +198,8 @@ class MLP:
     def __init__(self, layer_sizes, activation="relu", init="he_normal", rng=None):
         self.layer_sizes = _as_layer_sizes(layer_sizes)
         self.activation = activations.get(activation)
-        init = _as_initializer(init)
-        self._weights = _draw_weights(init, self._weight_shapes(), as_rng(rng))
+        init = as_initializer(init)
+        self._weights = draw_weights(init, self._weight_shapes(), as_rng(rng))
         self._biases = [np.zeros(n_out) for n_out in self.layer_sizes[1:]]
 
     def __repr__(self):
@@ -298,7 +248,7 @@ class MLP:
 
     def forward(self, x):
         """Run ``x`` of shape ``(N, layer_sizes[0])`` through the network; a ForwardTrace."""
-        return self._forward(_as_inputs("x", x, self.layer_sizes[0]))
+        return self._forward(as_inputs("x", x, self.layer_sizes[0]))
 
     def _forward(self, x):
         output_layer = self.n_layers - 1
@@ -317,7 +267,7 @@ class MLP:
         ``y`` holds integer class indices in ``[0, n_classes)``. Raises FloatingPointError if
         a value overflows (see the module docstring).
         """
-        x = _as_inputs("x", x, self.layer_sizes[0])
+        x = as_inputs("x", x, self.layer_sizes[0])
         return self._loss_and_grads(x, _as_labels("y", y, len(x), self.n_classes))
 
     def _loss_and_grads(self, x, y):
@@ -350,7 +300,7 @@ class MLP:
 
     def accuracy(self, x, y):
         """Fraction of rows of ``x`` whose predicted class equals ``y``."""
-        x = _as_inputs("x", x, self.layer_sizes[0])
+        x = as_inputs("x", x, self.layer_sizes[0])
         return self._accuracy(x, _as_labels("y", y, len(x), self.n_classes))
 
     def _accuracy(self, x, y):
@@ -382,17 +332,17 @@ class MLP:
         the values that overflowed, ``History.diverged`` is True and ``History.message`` (also
         printed when ``progress``) says where. ``progress`` shows a tqdm bar over epochs.
         """
-        x = _as_inputs("x", x, self.layer_sizes[0])
+        x = as_inputs("x", x, self.layer_sizes[0])
         y = _as_labels("y", y, len(x), self.n_classes)
         if (x_val is None) != (y_val is None):
             raise ValueError("x_val and y_val must be given together")
         if x_val is not None:
-            x_val = _as_inputs("x_val", x_val, self.layer_sizes[0])
+            x_val = as_inputs("x_val", x_val, self.layer_sizes[0])
             y_val = _as_labels("y_val", y_val, len(x_val), self.n_classes)
         epochs = positive_int("epochs", epochs)
         lr = as_positive("lr", lr)
         batch_size = positive_int("batch_size", batch_size)
-        momentum = _as_momentum(momentum)
+        momentum = as_momentum(momentum)
         rng = as_rng(rng)
 
         n_samples = len(x)
@@ -491,11 +441,11 @@ def propagate(init, activation, depth=5, width=100, n_samples=1000, rng=None):
     widths = _as_widths(width, depth)
     n_samples = positive_int("n_samples", n_samples)
     f = activations.get(activation)
-    init = _as_initializer(init)
+    init = as_initializer(init)
     rng = as_rng(rng)
 
     x = rng.standard_normal((n_samples, widths[0]))
-    weights = _draw_weights(init, list(pairwise(widths)), rng)
+    weights = draw_weights(init, list(pairwise(widths)), rng)
     z, h = [], []
     with np.errstate(over="ignore", invalid="ignore"):
         for i, w in enumerate(weights):

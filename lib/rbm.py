@@ -68,9 +68,9 @@ from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from lib.data import Dataset
-from lib.initializers import as_rng
-from lib.network import MLP, _as_initializer, _as_inputs, _as_momentum, _draw_weights
-from lib.validation import as_positive, as_real, positive_int
+from lib.initializers import as_initializer, as_rng, draw_weights
+from lib.network import MLP
+from lib.validation import as_inputs, as_momentum, as_positive, as_real, positive_int
 
 __all__ = ["DBN", "RBM", "RBMHistory", "finetune_curves", "labelled_subset"]
 
@@ -117,7 +117,7 @@ class RBMHistory:
 
 def _as_visible(name, x, n_visible):
     """``x`` as a float64 ``(n_samples, n_visible)`` array of probabilities in [0, 1]."""
-    x = _as_inputs(name, x, n_visible)
+    x = as_inputs(name, x, n_visible)
     low, high = float(x.min()), float(x.max())
     if low < 0.0 or high > 1.0:
         raise ValueError(
@@ -186,7 +186,7 @@ class RBM:
         self.n_visible = positive_int("n_visible", n_visible)
         self.n_hidden = positive_int("n_hidden", n_hidden)
         shape = (self.n_visible, self.n_hidden)
-        (self._W,) = _draw_weights(_as_initializer(init), [shape], as_rng(rng))
+        (self._W,) = draw_weights(as_initializer(init), [shape], as_rng(rng))
         self._visible_bias = np.zeros(self.n_visible)
         self._hidden_bias = np.zeros(self.n_hidden)
 
@@ -428,7 +428,7 @@ class RBM:
         lr = as_positive("lr", lr)
         batch_size = positive_int("batch_size", batch_size)
         k = positive_int("k", k)
-        momentum = _as_momentum(momentum)
+        momentum = as_momentum(momentum)
         weight_decay = _as_weight_decay(weight_decay)
         rng = as_rng(rng)
 

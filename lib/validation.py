@@ -38,3 +38,24 @@ def positive_int(name: str, value) -> int:
     if not is_int(value) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def as_inputs(name: str, x, width: int) -> np.ndarray:
+    """``x`` as a finite float64 array of shape ``(n_samples, width)``."""
+    try:
+        x = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be an array of real numbers, got {x!r:.80}") from error
+    if x.ndim != 2 or x.shape[1] != width or x.shape[0] == 0:
+        raise ValueError(f"{name} must have shape (n_samples, {width}), got {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} must be finite, but it contains NaN or inf")
+    return x
+
+
+def as_momentum(momentum) -> float:
+    """``momentum`` as a float in [0, 1), or a ValueError."""
+    momentum = as_real("momentum", momentum)
+    if not 0.0 <= momentum < 1.0:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    return momentum
