@@ -18,6 +18,7 @@ It prints a table and writes every number to JSON (``_build/bench.json`` by defa
 
 import argparse
 import importlib.util
+import inspect
 import json
 import os
 import platform
@@ -115,8 +116,9 @@ def _build_widget(name: str):
     from lib.data import load_digits
 
     builder = getattr(widgets, name)
-    # The one builder that needs data takes the digits, as chapter 1 gives it.
-    return builder(load_digits()) if name == "symmetry_widget" else builder()
+    # Builders that train on data (chapters 1 and 6) take the digits, as the chapters give them.
+    needs_data = "data" in inspect.signature(builder).parameters
+    return builder(load_digits()) if needs_data else builder()
 
 
 def _first_slider(box):
