@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from lib import activations, initializers
@@ -162,17 +161,15 @@ def _train(data, activation, init, layer_sizes, epochs, lr, batch_size, seed) ->
     """One run; arguments already checked. ``seed`` draws the weights, then the batch order."""
     rng = np.random.default_rng(seed)
     net = MLP(layer_sizes, activation=activation, init=init, rng=rng)
-    # The matrices are small: one BLAS thread is faster than several (start-up dominates).
-    with threadpool_limits(limits=1, user_api="blas"):
-        history = net.fit(
-            data.x_train,
-            data.y_train,
-            epochs=epochs,
-            lr=lr,
-            batch_size=batch_size,
-            rng=rng,
-            progress=False,
-        )
+    history = net.fit(
+        data.x_train,
+        data.y_train,
+        epochs=epochs,
+        lr=lr,
+        batch_size=batch_size,
+        rng=rng,
+        progress=False,
+    )
     n_steps = epochs * history.steps_per_epoch
     loss = np.full(n_steps, np.nan)
     loss[: len(history.loss)] = history.loss

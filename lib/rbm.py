@@ -595,28 +595,26 @@ def finetune_curves(data, starts, epochs, lr, batch_size=32, momentum=0.0, per_c
     if per_class is not None:
         x, y = labelled_subset(x, y, per_class)
     curves = {}
-    # The matrices are small: one BLAS thread is faster than several (start-up dominates).
-    with threadpool_limits(limits=1, user_api="blas"):
-        for label, seeded_starts in starts.items():
-            runs = []
-            for seed, start in enumerate(seeded_starts):
-                if isinstance(start, DBN):
-                    net = start.to_mlp(data.n_classes, rng=seed)
-                else:
-                    layer_sizes, init = start
-                    net = MLP(layer_sizes, activation="sigmoid", init=init, rng=seed)
-                history = net.fit(
-                    x,
-                    y,
-                    epochs,
-                    lr,
-                    batch_size=batch_size,
-                    momentum=momentum,
-                    rng=seed,
-                    x_val=data.x_test,
-                    y_val=data.y_test,
-                    progress=False,
-                )
-                runs.append(history.val_accuracy)
-            curves[str(label)] = np.array(runs)
+    for label, seeded_starts in starts.items():
+        runs = []
+        for seed, start in enumerate(seeded_starts):
+            if isinstance(start, DBN):
+                net = start.to_mlp(data.n_classes, rng=seed)
+            else:
+                layer_sizes, init = start
+                net = MLP(layer_sizes, activation="sigmoid", init=init, rng=seed)
+            history = net.fit(
+                x,
+                y,
+                epochs,
+                lr,
+                batch_size=batch_size,
+                momentum=momentum,
+                rng=seed,
+                x_val=data.x_test,
+                y_val=data.y_test,
+                progress=False,
+            )
+            runs.append(history.val_accuracy)
+        curves[str(label)] = np.array(runs)
     return curves
