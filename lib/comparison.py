@@ -10,6 +10,13 @@ initialization papers: activations (Glorot & Bengio 2010; He et al. 2015; Maas e
 Clevert et al. 2016) crossed with initializers (``N(0, 1)``, ``N(0, 0.01^2)``, LeCun et al.
 1998, Glorot & Bengio 2010, He et al. 2015, Saxe et al. 2013), as in Saito (2016), §6.2.
 
+Some runs are *chaotic*: from a bad start (tanh with ``N(0, 1)`` weights, say) a change in the
+last bits of the arithmetic grows step by step until the trained network is another one. Such
+a run's printed accuracy depends on the machine (each CPU's BLAS kernel rounds differently),
+so no digit of it can be quoted. :func:`chaos_test` finds them: it trains each seed twice,
+the second time from weights nudged by one part in ``1 / NUDGE``, and calls the run chaotic
+when the two disagree; :func:`run_grid` does the same for every cell.
+
 The deep-linear helper :func:`end_to_end_singular_values` measures what Saxe et al. (2013)
 call dynamical isometry: the singular values of the product :math:`W_1 W_2 \cdots W_L`.
 """
@@ -28,14 +35,28 @@ from lib.network import MLP
 from lib.validation import as_positive, is_int, positive_int
 
 __all__ = [
+    "CHAOS_RTOL",
+    "NUDGE",
+    "ChaosTest",
     "GridResult",
     "Run",
+    "chaos_test",
     "end_to_end_singular_values",
     "init_label",
     "loss_curves",
     "run_grid",
     "train_run",
 ]
+
+
+#: Relative size of the nudge :func:`chaos_test` gives the initial weights: ``w * (1 + NUDGE * u)``
+#: with ``u`` uniform in [-1, 1]. About 10^4 float64 rounding errors: far above what two BLAS
+#: kernels disagree by, far below anything that changes a stable run.
+NUDGE = 1e-12
+#: A nudged run is "the same" when its final loss is within this relative tolerance and its test
+#: accuracy is equal. Measured on the digits: stable runs move by about 1e-13, chaotic ones by
+#: 4e-4 to 0.4, so the threshold sits orders of magnitude from both.
+CHAOS_RTOL = 1e-6
 
 
 @dataclass(frozen=True)
@@ -60,7 +81,9 @@ class GridResult:
 
     ``test_accuracy`` and ``final_loss`` have shape ``(n_activations, n_inits, n_seeds)``;
     ``diverged`` is True where a seed's run diverged (its loss is ``nan``, its accuracy
-    chance). The properties average over seeds.
+    chance); ``chaotic`` is True where the seed's run changed when its initial weights were
+    nudged (see :func:`chaos_test`), or ``None`` if the grid was run without that check. The
+    properties average over seeds.
     """
 
     activations: tuple[str, ...]
@@ -68,6 +91,7 @@ class GridResult:
     test_accuracy: np.ndarray
     final_loss: np.ndarray
     diverged: np.ndarray
+    chaotic: np.ndarray | None = None
 
     @property
     def mean_test_accuracy(self) -> np.ndarray:
@@ -84,6 +108,16 @@ class GridResult:
         """True where at least one seed diverged, shape ``(n_activations, n_inits)``."""
         return self.diverged.any(axis=2)
 
+    @property
+    def any_chaotic(self) -> np.ndarray:
+        """True where at least one seed's run is chaotic, shape ``(n_activations, n_inits)``.
+
+        All False when the grid ran without the check (``chaotic is None``).
+        """
+        if self.chaotic is None:
+            return np.zeros(self.mean_test_accuracy.shape, dtype=bool)
+        return self.chaotic.any(axis=2)
+
     def best_init(self, activation: str) -> str:
         """The init with the highest mean test accuracy for ``activation`` (a row label)."""
         if activation not in self.activations:
@@ -92,8 +126,12 @@ class GridResult:
         return self.inits[int(np.argmax(self.mean_test_accuracy[row]))]
 
     def table(self, values: str = "test_accuracy") -> str:
-        """The seed-averaged ``values`` (``"test_accuracy"`` or ``"final_loss"``) as text,
-        rounded to 3 decimals, a ``*`` after cells where a seed diverged."""
+        """The seed-averaged ``values`` (``"test_accuracy"`` or ``"final_loss"``) as text.
+
+        Values are rounded to 3 decimals, with a ``*`` where a seed diverged. A chaotic cell
+        reads ``chaotic`` instead of a number: its value differs from machine to machine. A
+        line under the table explains each mark that appears in it.
+        """
         tables = {"test_accuracy": self.mean_test_accuracy, "final_loss": self.mean_final_loss}
         if values not in tables:
             raise ValueError(f"values must be one of {sorted(tables)}, got {values!r}")
@@ -101,10 +139,18 @@ class GridResult:
         lines = [f"{values:<12}" + "".join(f"{label:>{width}}" for label in self.inits)]
         for row, activation in enumerate(self.activations):
             cells = [
-                f"{value:.3f}" + ("*" if flagged else "")
-                for value, flagged in zip(tables[values][row], self.any_diverged[row], strict=True)
+                "chaotic" if chaotic else f"{value:.3f}" + ("*" if diverged else "")
+                for value, diverged, chaotic in zip(
+                    tables[values][row], self.any_diverged[row], self.any_chaotic[row], strict=True
+                )
             ]
             lines.append(f"{activation:<12}" + "".join(f"{cell:>{width}}" for cell in cells))
+        if self.any_diverged.any():
+            lines.append("* a seed diverged: its loss counts as nan, its accuracy as chance")
+        if self.any_chaotic.any():
+            lines.append(
+                f"chaotic: a {NUDGE:g} nudge to the weights changes it; it differs by machine"
+            )
         return "\n".join(lines)
 
 
@@ -157,10 +203,20 @@ def init_label(init) -> str:
     return init if isinstance(init, str) else f"N(0, {init:g}²)"
 
 
-def _train(data, activation, init, layer_sizes, epochs, lr, batch_size, seed) -> Run:
-    """One run; arguments already checked. ``seed`` draws the weights, then the batch order."""
+def _nudge(weights, seed):
+    """``weights`` times ``1 + NUDGE * u``, ``u ~ U(-1, 1)`` from a generator of its own (so the
+    nudged run draws the same batches as the original)."""
+    noise = np.random.default_rng([seed, 1])
+    return [w * (1.0 + NUDGE * noise.uniform(-1.0, 1.0, w.shape)) for w in weights]
+
+
+def _train(data, activation, init, layer_sizes, epochs, lr, batch_size, seed, nudged=False) -> Run:
+    """One run; arguments already checked. ``seed`` draws the weights, then the batch order;
+    ``nudged`` multiplies the drawn weights by ``1 + NUDGE * u`` before training."""
     rng = np.random.default_rng(seed)
     net = MLP(layer_sizes, activation=activation, init=init, rng=rng)
+    if nudged:
+        net.weights = _nudge(net.weights, seed)
     history = net.fit(
         data.x_train,
         data.y_train,
@@ -215,6 +271,82 @@ def loss_curves(data, activation, init, layer_sizes, epochs, lr, batch_size=32, 
     ]
 
 
+def _same_outcome(run: Run, twin: Run) -> bool:
+    """True when the nudged ``twin`` ended where ``run`` did (both diverged counts as the same)."""
+    if run.diverged or twin.diverged:
+        return run.diverged and twin.diverged
+    return run.test_accuracy == twin.test_accuracy and math.isclose(
+        run.final_loss, twin.final_loss, rel_tol=CHAOS_RTOL
+    )
+
+
+@dataclass(frozen=True)
+class ChaosTest:
+    """Result of :func:`chaos_test`: one entry per seed.
+
+    ``test_accuracy`` and ``final_loss`` of the runs from the drawn weights,
+    ``nudged_test_accuracy`` and ``nudged_final_loss`` of the runs from the nudged weights
+    (``nan`` loss and chance accuracy after a divergence, as in :class:`Run`), and
+    ``chaotic``: True where the two runs of a seed disagree.
+    """
+
+    seeds: tuple[int, ...]
+    test_accuracy: np.ndarray
+    final_loss: np.ndarray
+    nudged_test_accuracy: np.ndarray
+    nudged_final_loss: np.ndarray
+    chaotic: np.ndarray
+
+    @property
+    def n_chaotic(self) -> int:
+        """How many seeds' runs changed under the nudge."""
+        return int(self.chaotic.sum())
+
+    def mean(self, values: str = "test_accuracy") -> float:
+        """Mean of ``values`` over every run, the nudged ones included (each is another draw of
+        the machine's rounding): ``"test_accuracy"`` or ``"final_loss"``."""
+        pairs = {
+            "test_accuracy": (self.test_accuracy, self.nudged_test_accuracy),
+            "final_loss": (self.final_loss, self.nudged_final_loss),
+        }
+        if values not in pairs:
+            raise ValueError(f"values must be one of {sorted(pairs)}, got {values!r}")
+        return float(np.mean(np.concatenate(pairs[values])))
+
+
+def chaos_test(data, activation, init, layer_sizes, epochs, lr, batch_size=32, seeds=(0, 1, 2)):
+    r"""Does the outcome of training depend on the last bits of the arithmetic?
+
+    Each seed is trained twice as in :func:`train_run`: from the drawn weights :math:`W`, and
+    from :math:`W \odot (1 + \epsilon u)` with :math:`\epsilon` = :data:`NUDGE` and
+    :math:`u \sim U(-1, 1)`, on the same batches. Two CPUs differ by far less than that nudge, so
+    a run that survives it (same test accuracy, final loss within :data:`CHAOS_RTOL`) prints
+    the same numbers on every machine; a run that does not is *chaotic* (its rounding errors
+    grow until the trained network is another one) and only statistics over many seeds of it
+    can be quoted. Returns a :class:`ChaosTest`.
+
+    >>> from lib.data import load_digits
+    >>> digits = load_digits()
+    >>> test = chaos_test(digits, "tanh", "he_normal", [64, 32, 10], epochs=1, lr=0.1, seeds=[0])
+    >>> test.n_chaotic
+    0
+    """
+    data = _as_dataset(data)
+    activation, init = _activation_name(activation), _as_init(init)
+    budget = _check_budget(layer_sizes, epochs, lr, batch_size)
+    seeds = _as_seeds(seeds)
+    runs = [_train(data, activation, init, *budget, seed) for seed in seeds]
+    twins = [_train(data, activation, init, *budget, seed, nudged=True) for seed in seeds]
+    return ChaosTest(
+        seeds=seeds,
+        test_accuracy=np.array([run.test_accuracy for run in runs]),
+        final_loss=np.array([run.final_loss for run in runs]),
+        nudged_test_accuracy=np.array([twin.test_accuracy for twin in twins]),
+        nudged_final_loss=np.array([twin.final_loss for twin in twins]),
+        chaotic=np.array([not _same_outcome(*pair) for pair in zip(runs, twins, strict=True)]),
+    )
+
+
 def run_grid(
     data,
     activations,
@@ -225,21 +357,27 @@ def run_grid(
     batch_size=32,
     seeds=(0,),
     progress=False,
+    check_chaos=True,
 ) -> GridResult:
     """Train every activation x init x seed with the same budget; a :class:`GridResult`.
 
     ``activations`` are names from ``lib.activations.available()``; ``inits`` initializer
     names or float stds (``1.0`` for ``N(0, 1)``, ``0.01`` for ``N(0, 0.01²)``). Each cell is
     :func:`train_run` with every seed; ``progress`` shows one tqdm bar over the cells.
+    ``check_chaos`` also trains each seed from nudged weights, as :func:`chaos_test` does
+    (twice the time), and marks the cells whose result depends on the machine.
     """
     data = _as_dataset(data)
     act_names = _as_names("activations", activations, _activation_name)
     init_values = _as_names("inits", inits, _as_init)
     seeds = _as_seeds(seeds)
     budget = _check_budget(layer_sizes, epochs, lr, batch_size)
+    if not isinstance(check_chaos, bool):
+        raise ValueError(f"check_chaos must be True or False, got {check_chaos!r}")
     shape = (len(act_names), len(init_values), len(seeds))
     accuracy, final_loss = np.empty(shape), np.empty(shape)
     diverged = np.zeros(shape, dtype=bool)
+    chaotic = np.zeros(shape, dtype=bool) if check_chaos else None
     cells = [(row, col) for row in range(shape[0]) for col in range(shape[1])]
     for row, col in tqdm(cells, desc="grid", disable=not progress):
         for k, seed in enumerate(seeds):
@@ -247,12 +385,16 @@ def run_grid(
             accuracy[row, col, k] = run.test_accuracy
             final_loss[row, col, k] = run.final_loss
             diverged[row, col, k] = run.diverged
+            if check_chaos:
+                twin = _train(data, act_names[row], init_values[col], *budget, seed, nudged=True)
+                chaotic[row, col, k] = not _same_outcome(run, twin)
     return GridResult(
         activations=act_names,
         inits=tuple(init_label(init) for init in init_values),
         test_accuracy=accuracy,
         final_loss=final_loss,
         diverged=diverged,
+        chaotic=chaotic,
     )
 
 

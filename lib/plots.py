@@ -26,6 +26,7 @@ finite value at all says so.
 import contextlib
 import functools
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 
 import matplotlib as mpl
@@ -615,6 +616,61 @@ def training_curves(
     return _finish(fig, redrawn)
 
 
+@_styled
+def nudged_twins(
+    pairs: Mapping[str, tuple[Sequence[float], Sequence[float]]],
+    *,
+    value: str = "test accuracy",
+    nudge: float = 1e-12,
+    title: str | None = None,
+    ax=None,
+) -> Figure:
+    """Each seed's result from the drawn weights (x) against its twin from nudged weights (y).
+
+    ``pairs`` maps a label to two equal-length sequences, one value per seed: the runs from the
+    drawn weights and from the weights nudged by ``nudge`` (relative), as in
+    :class:`lib.comparison.ChaosTest`. A stable setting puts every seed on the diagonal; a
+    chaotic one scatters them, because the nudge, like another CPU's rounding, sends training
+    elsewhere.
+    """
+    if not isinstance(pairs, Mapping) or len(pairs) == 0:
+        raise ValueError(f"pairs must map a label to (values, nudged values), got {pairs!r:.80}")
+    checked = {}
+    for label, pair in pairs.items():
+        if not isinstance(pair, Sequence) or len(pair) != 2:
+            raise ValueError(f"pairs[{label!r}] must be (values, nudged values), got {pair!r:.80}")
+        drawn, nudged = (stats.as_float_array(v, f"pairs[{label!r}]") for v in pair)
+        if drawn.ndim != 1 or drawn.shape != nudged.shape or drawn.size == 0:
+            raise ValueError(
+                f"pairs[{label!r}] must hold two 1-D sequences of equal length, got shapes "
+                f"{drawn.shape} and {nudged.shape}"
+            )
+        checked[str(label)] = (drawn, nudged)
+    _check_text(value, "value", optional=False)
+    nudge = as_positive("nudge", nudge)
+    _check_text(title, "title")
+    redrawn = ax is not None
+    fig, ax = _single_axes(ax, 4.6)
+    everything = np.concatenate([np.concatenate(pair) for pair in checked.values()])
+    low, high = _finite_limits(everything)
+    ax.plot([low, high], [low, high], color="0.5", linestyle="--", linewidth=1.0, label="y = x")
+    for (label, (drawn, nudged)), marker in zip(checked.items(), "osD^v<>", strict=False):
+        ax.plot(
+            drawn,
+            nudged,
+            marker,
+            linestyle="none",
+            alpha=0.75,
+            label=f"{label} ({drawn.size} seeds)",
+        )
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel(f"{value}, drawn weights")
+    ax.set_ylabel(f"{value}, weights nudged by {nudge:g}")
+    ax.set_title(title or f"Does a nudge of {nudge:g} change the {value}?")
+    ax.legend(loc="upper left")
+    return _finish(fig, redrawn)
+
+
 # --- bars and one-activation panels ----------------------------------------------------------
 
 
@@ -875,6 +931,24 @@ def _cell_text(value, fmt):
     return format(value, fmt) if math.isfinite(value) else str(value)
 
 
+def _check_cell_text(cell_text, shape) -> dict[tuple[int, int], str]:
+    if cell_text is None:
+        return {}
+    if not isinstance(cell_text, Mapping):
+        raise ValueError(f"cell_text must map (row, col) to a text, got {type(cell_text)}")
+    for key, text in cell_text.items():
+        ok_key = (
+            isinstance(key, tuple)
+            and len(key) == 2
+            and all(isinstance(i, numbers.Integral) for i in key)
+            and all(0 <= i < n for i, n in zip(key, shape, strict=True))
+        )
+        if not ok_key:
+            raise ValueError(f"cell_text keys must be (row, col) inside {shape}, got {key!r}")
+        _check_text(text, f"cell_text[{key}]", optional=False)
+    return {(int(row), int(col)): text for (row, col), text in cell_text.items()}
+
+
 def _text_color(image, value):
     """Black or white, whichever reads better on the cell's colour."""
     if not math.isfinite(value):
@@ -896,13 +970,15 @@ def heatmap(
     xlabel: str | None = None,
     ylabel: str | None = None,
     cmap: str = "viridis",
+    cell_text: Mapping[tuple[int, int], str] | None = None,
     ax=None,
 ) -> Figure:
     """A 2-D table as coloured cells with each value written in its cell.
 
     Made for comparison grids such as initializer (rows) x activation (columns) -> accuracy.
     ``fmt`` is the format spec of the written values (``".2f"``, ``".1%"``, ...); non-finite
-    cells (a diverged run) are grey and read ``nan`` or ``inf``.
+    cells (a diverged run) are grey and read ``nan`` or ``inf``. ``cell_text`` maps
+    ``(row, col)`` to a text written instead of that cell's value (``"chaotic"``, say).
     """
     grid = stats.as_float_array(table, "table")
     if grid.ndim != 2 or grid.size == 0:
@@ -921,6 +997,7 @@ def heatmap(
         raise ValueError(
             f"fmt must be a format spec for floats such as '.2f', got {fmt!r}"
         ) from error
+    texts = _check_cell_text(cell_text, grid.shape)
     for text, name in (
         (title, "title"),
         (cbar_label, "cbar_label"),
@@ -943,7 +1020,7 @@ def heatmap(
         ax.text(
             col,
             row,
-            _cell_text(value, fmt),
+            texts.get((row, col)) or _cell_text(value, fmt),
             ha="center",
             va="center",
             color=_text_color(image, value),

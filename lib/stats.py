@@ -5,11 +5,12 @@ printed, tested or tabulated on its own. Non-finite values (a diverged network p
 ``inf``) are counted, never averaged: each summary is taken over the finite values only.
 """
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from lib.validation import positive_int
+from lib.validation import as_positive, as_real, positive_int
 
 BANDS = ("minmax", "std")
 
@@ -271,3 +272,30 @@ def effective_rank(activations) -> float:
     singular_values = np.sqrt(np.clip(np.linalg.eigvalsh(gram), 0.0, None))
     p = singular_values[singular_values > 0] / singular_values.sum()
     return float(np.exp(-np.sum(p * np.log(p))))
+
+
+def bracket(value, step) -> tuple[float, float]:
+    """The interval ``[k * step, (k + 1) * step)``, ``k`` an integer, that holds ``value``.
+
+    For quoting a statistic whose last digits differ from machine to machine, such as the mean
+    over seeds of chaotic training runs (:func:`lib.comparison.chaos_test`): print the bracket
+    instead of digits that the spread does not justify. Every machine prints the same bracket
+    when the value lies several standard errors inside it; check with
+    ``python -m bench.portability``.
+
+    >>> bracket(0.337, 0.1)
+    (0.3, 0.4)
+    >>> bracket(5.44, 1)
+    (5.0, 6.0)
+    """
+    value = as_real("value", value)
+    step = as_positive("step", step)
+    k = math.floor(value / step)
+
+    def edge(i):
+        # round() keeps the float noise of i * step (0.30000000000000004) out of the printout.
+        return round(i * step, 12)
+
+    # value / step can land just below an integer (0.3 / 0.1 = 2.999...): step to the right k.
+    k += (edge(k + 1) <= value) - (edge(k) > value)
+    return edge(k), edge(k + 1)

@@ -118,3 +118,53 @@ def test_singular_values_reject_shapes_that_do_not_chain():
         comparison.end_to_end_singular_values([np.ones((4, 3)), np.ones((4, 2))])
     with pytest.raises(ValueError, match="weights"):
         comparison.end_to_end_singular_values(np.ones((4, 3)))
+
+
+# --- chaos: does a run depend on the last bits? ----------------------------------------------
+
+
+def test_saturated_tanh_is_chaotic_and_he_is_not(data):
+    # Measured: the nudge moves the saturated runs' final loss by 4e-2 to 6e-2 (relative) and
+    # He's by ~1e-13; CHAOS_RTOL (1e-6) sits orders of magnitude from both.
+    saturated = comparison.chaos_test(data, "tanh", 1.0, DEEP, epochs=1, lr=0.02, seeds=[0, 1, 2])
+    assert saturated.chaotic.all() and saturated.n_chaotic == 3
+    assert np.all(np.abs(saturated.final_loss / saturated.nudged_final_loss - 1) > 1e-3)
+    stable = comparison.chaos_test(data, "tanh", "he_normal", DEEP, epochs=1, lr=0.02, seeds=[0, 1])
+    assert stable.n_chaotic == 0
+    np.testing.assert_allclose(stable.final_loss, stable.nudged_final_loss, rtol=1e-9)
+    np.testing.assert_array_equal(stable.test_accuracy, stable.nudged_test_accuracy)
+
+
+def test_chaos_test_runs_are_those_of_train_run(data):
+    test = comparison.chaos_test(data, "relu", "he_normal", SIZES, epochs=1, lr=0.1, seeds=[4])
+    run = comparison.train_run(data, "relu", "he_normal", SIZES, epochs=1, lr=0.1, seed=4)
+    assert test.seeds == (4,)
+    assert test.final_loss[0] == run.final_loss and test.test_accuracy[0] == run.test_accuracy
+    # The mean pools the runs and their nudged twins.
+    pooled = np.mean([test.test_accuracy[0], test.nudged_test_accuracy[0]])
+    assert test.mean() == pytest.approx(pooled)
+    with pytest.raises(ValueError, match="values"):
+        test.mean("accuracy")
+
+
+def test_diverged_twins_count_as_the_same_outcome(data):
+    test = comparison.chaos_test(data, "relu", 1.0, DEEP, epochs=1, lr=0.1, seeds=[0])
+    assert np.isnan(test.final_loss).all() and np.isnan(test.nudged_final_loss).all()
+    assert test.n_chaotic == 0
+
+
+def test_grid_marks_chaotic_cells_instead_of_printing_them(data):
+    grid = comparison.run_grid(data, ["tanh"], [1.0, "he_normal"], DEEP, epochs=1, lr=0.02)
+    assert grid.chaotic.shape == (1, 2, 1)
+    assert grid.any_chaotic.tolist() == [[True, False]]
+    for values in ("test_accuracy", "final_loss"):
+        lines = grid.table(values).splitlines()
+        assert lines[1].split()[:2] == ["tanh", "chaotic"]
+        assert lines[-1].startswith("chaotic: a 1e-12 nudge")
+    unchecked = comparison.run_grid(
+        data, ["tanh"], [1.0], DEEP, epochs=1, lr=0.02, check_chaos=False
+    )
+    assert unchecked.chaotic is None and not unchecked.any_chaotic.any()
+    assert "chaotic" not in unchecked.table()
+    with pytest.raises(ValueError, match="check_chaos"):
+        comparison.run_grid(data, ["tanh"], [1.0], DEEP, epochs=1, lr=0.02, check_chaos="yes")

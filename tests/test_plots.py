@@ -622,3 +622,53 @@ def test_activation_curves_wrap_into_rows_and_redraw_in_place():
 def test_activation_curves_bad_input(curves, kwargs, match):
     with pytest.raises(ValueError, match=match):
         plots.activation_curves(curves, **kwargs)
+
+
+def test_heatmap_cell_text_replaces_values():
+    table = np.array([[0.912, np.nan], [0.3, 0.1]])
+    fig = render(plots.heatmap(table, ["a", "b"], ["c", "d"], cell_text={(0, 1): "chaotic"}))
+    assert [text.get_text() for text in fig.axes[0].texts] == ["0.91", "chaotic", "0.30", "0.10"]
+
+
+@pytest.mark.parametrize(
+    ("cell_text", "match"),
+    [
+        ([("0", "x")], "map"),
+        ({(2, 0): "x"}, "inside"),
+        ({(0,): "x"}, "inside"),
+        ({(0, 0): 1}, "cell_text"),
+    ],
+)
+def test_heatmap_bad_cell_text(cell_text, match):
+    with pytest.raises(ValueError, match=match):
+        plots.heatmap(np.zeros((2, 2)), ["a", "b"], ["c", "d"], cell_text=cell_text)
+
+
+# --- nudged twins ------------------------------------------------------------------------------
+
+
+def test_nudged_twins_plots_each_seed_against_its_twin():
+    pairs = {"stable": ([0.9, 0.92], [0.9, 0.92]), "chaotic": ([0.3, 0.35, 0.28], [0.4, 0.2, 0.3])}
+    fig = render(plots.nudged_twins(pairs, nudge=1e-12))
+    (ax,) = fig.axes
+    diagonal, stable, chaotic = ax.lines
+    np.testing.assert_array_equal(stable.get_xdata(), [0.9, 0.92])
+    np.testing.assert_array_equal(chaotic.get_ydata(), [0.4, 0.2, 0.3])
+    assert diagonal.get_xdata()[0] == 0.2 and diagonal.get_xdata()[-1] == 0.92
+    assert "weights nudged by 1e-12" in ax.get_ylabel()
+    assert {"stable (2 seeds)", "chaotic (3 seeds)"} <= set(texts(fig))
+
+
+@pytest.mark.parametrize(
+    ("pairs", "kwargs", "match"),
+    [
+        ({}, {}, "pairs"),
+        ({"a": [0.1, 0.2]}, {}, "pairs"),
+        ({"a": ([0.1, 0.2], [0.1])}, {}, "equal length"),
+        ({"a": ([0.1], [0.1])}, {"nudge": 0.0}, "nudge"),
+        ({"a": ([0.1], [0.1])}, {"value": None}, "value"),
+    ],
+)
+def test_nudged_twins_bad_input(pairs, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plots.nudged_twins(pairs, **kwargs)

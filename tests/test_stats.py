@@ -5,6 +5,7 @@ import pytest
 
 from lib.stats import (
     across_seeds,
+    bracket,
     check_bounds,
     check_layers,
     dead_unit_fraction,
@@ -261,3 +262,33 @@ def test_effective_rank_of_random_and_constant_layers():
 def test_effective_rank_bad_input(activations, match):
     with pytest.raises(ValueError, match=match):
         effective_rank(activations)
+
+
+# --- bracket -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "step", "expected"),
+    [
+        (0.337, 0.1, (0.3, 0.4)),
+        (5.44, 1, (5.0, 6.0)),
+        (-0.05, 0.1, (-0.1, 0.0)),
+        # 0.3 / 0.1 is 2.9999999999999996 in floats; the bracket still starts at 0.3.
+        (0.3, 0.1, (0.3, 0.4)),
+        (0.7, 0.1, (0.7, 0.8)),
+        (0.29999, 0.1, (0.2, 0.3)),
+    ],
+)
+def test_bracket_holds_the_value(value, step, expected):
+    low, high = bracket(value, step)
+    assert (low, high) == expected
+    assert low <= value < high
+
+
+@pytest.mark.parametrize(
+    ("value", "step", "match"),
+    [(np.nan, 0.1, "value"), ("0.3", 0.1, "value"), (0.3, 0.0, "step"), (0.3, -1, "step")],
+)
+def test_bracket_bad_input(value, step, match):
+    with pytest.raises(ValueError, match=match):
+        bracket(value, step)
