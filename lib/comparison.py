@@ -51,7 +51,9 @@ __all__ = [
 
 #: Relative size of the nudge :func:`chaos_test` gives the initial weights: ``w * (1 + NUDGE * u)``
 #: with ``u`` uniform in [-1, 1]. About 10^4 float64 rounding errors: far above what two BLAS
-#: kernels disagree by, far below anything that changes a stable run.
+#: kernels disagree by, far below anything that changes a stable run. The test is conservative:
+#: a run that survives the nudge prints the same everywhere; one that does not may still have a
+#: margin (chapter 3's lr-1.0 ReLU run survives nudges of 1e-14 but not 1e-13).
 NUDGE = 1e-12
 #: A nudged run is "the same" when its final loss is within this relative tolerance and its test
 #: accuracy is equal. Measured on the digits: stable runs move by about 1e-13, chaotic ones by

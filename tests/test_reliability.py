@@ -22,7 +22,7 @@ import pytest
 from matplotlib.figure import Figure
 from nbclient import NotebookClient
 
-from lib import activations, initializers, network, stats, symmetry, theory, widgets
+from lib import activations, comparison, initializers, network, stats, symmetry, theory, widgets
 from lib.data import load_digits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,6 +245,16 @@ BAD_INPUT = {
     "stats.moving_average(window=0)": (
         lambda: stats.moving_average([1.0, 2.0, 3.0], window=0),
         r"window",
+    ),
+    "stats.bracket(step=0)": (lambda: stats.bracket(0.3, 0.0), r"step"),
+    "stats.bracket(value=nan)": (lambda: stats.bracket(float("nan"), 0.1), r"value"),
+    "comparison.chaos_test(seeds=[])": (
+        lambda: comparison.chaos_test(load_digits(), "tanh", 1.0, [64, 10], 1, 0.1, seeds=[]),
+        r"seeds",
+    ),
+    "comparison.chaos_test(layer_sizes='64')": (
+        lambda: comparison.chaos_test(load_digits(), "tanh", 1.0, "64", 1, 0.1),
+        r"layer_sizes",
     ),
     "stats.layer_stats([])": (lambda: stats.layer_stats([]), r"values_per_layer|layer"),
     "stats.effective_rank(1-d)": (lambda: stats.effective_rank(np.ones(5)), r"activations"),
