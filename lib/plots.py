@@ -663,7 +663,9 @@ def nudged_twins(
             alpha=0.75,
             label=f"{label} ({drawn.size} seeds)",
         )
-    ax.set_aspect("equal", adjustable="datalim")
+    margin = 0.05 * (high - low)
+    ax.set_xlim(low - margin, high + margin)
+    ax.set_ylim(low - margin, high + margin)
     ax.set_xlabel(f"{value}, drawn weights")
     ax.set_ylabel(f"{value}, weights nudged by {nudge:g}")
     ax.set_title(title or f"Does a nudge of {nudge:g} change the {value}?")
