@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import expit
 
-from lib.initializers import as_rng
-from lib.validation import as_positive, as_real, positive_int
+from lib.validation import as_positive, as_real, as_rng, positive_int
 
 __all__ = [
     "Activation",

@@ -12,7 +12,7 @@ import numpy as np
 import sklearn.datasets
 from sklearn.model_selection import train_test_split
 
-from lib.initializers import RngLike, as_rng
+from lib.validation import RngLike, as_rng
 
 # Pixels in the bundled digits are counts of "on" cells in 4 x 4 blocks: integers 0..16.
 _MAX_PIXEL = 16.0
@@ -67,7 +67,7 @@ def load_digits(test_size: float = 0.25, rng: RngLike = 0) -> Dataset:
     test_size : float in (0, 1)
         Share of the 1797 images held out for testing.
     rng : numpy.random.Generator, int or None
-        Source of the split's randomness, converted with ``lib.initializers.as_rng``; the same
+        Source of the split's randomness, converted with ``lib.validation.as_rng``; the same
         int seed always gives the same split. A Generator is advanced by one draw.
 
     Returns

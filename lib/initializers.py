@@ -43,10 +43,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from lib.validation import as_positive, as_real, is_int
+# as_rng and RngLike live in validation; they stay importable from here (chapter 2 uses
+# initializers.as_rng).
+from lib.validation import RngLike, as_positive, as_real, as_rng, is_int
 
 Shape = int | tuple[int, ...]
-RngLike = np.random.Generator | int | None
 
 _SQRT3 = math.sqrt(3.0)
 _MODES = ("fan_in", "fan_out")
@@ -69,25 +70,6 @@ def _as_shape(shape, min_dims: int = 1) -> tuple[int, ...]:
             "out_channels), 1-d shapes (biases) take zeros, constant, normal or uniform"
         )
     return tuple(int(dim) for dim in shape)
-
-
-def as_rng(rng: RngLike) -> np.random.Generator:
-    """Turn ``rng`` into a ``numpy.random.Generator``.
-
-    A Generator is returned as is (so successive draws continue its stream), a non-negative
-    int seed gives ``numpy.random.default_rng(seed)``, None gives a fresh unseeded Generator.
-    Anything else (bools, floats, the legacy ``RandomState``) raises ValueError.
-    """
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None:
-        return np.random.default_rng()
-    if is_int(rng) and rng >= 0:
-        return np.random.default_rng(int(rng))
-    raise ValueError(
-        "rng must be a numpy.random.Generator, a non-negative int seed or None, "
-        f"got {rng!r}; for a legacy RandomState use numpy.random.default_rng(seed) instead"
-    )
 
 
 # --- shared pieces: fans and gains ----------------------------------------------------------

@@ -9,6 +9,8 @@ import numbers
 
 import numpy as np
 
+RngLike = np.random.Generator | int | None
+
 
 def is_int(value) -> bool:
     """True for Python and numpy integers, False for bools (True as a size is a mistake)."""
@@ -59,3 +61,22 @@ def as_momentum(momentum) -> float:
     if not 0.0 <= momentum < 1.0:
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
     return momentum
+
+
+def as_rng(rng: RngLike) -> np.random.Generator:
+    """Turn ``rng`` into a ``numpy.random.Generator``.
+
+    A Generator is returned as is (so successive draws continue its stream), a non-negative
+    int seed gives ``numpy.random.default_rng(seed)``, None gives a fresh unseeded Generator.
+    Anything else (bools, floats, the legacy ``RandomState``) raises ValueError.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if is_int(rng) and rng >= 0:
+        return np.random.default_rng(int(rng))
+    raise ValueError(
+        "rng must be a numpy.random.Generator, a non-negative int seed or None, "
+        f"got {rng!r}; for a legacy RandomState use numpy.random.default_rng(seed) instead"
+    )
