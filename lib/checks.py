@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib import initializers, network, rbm, stats
+from lib import initializers, propagation, rbm, stats
 
 #: Shapes every initializer is tried on: fan_in != fan_out both ways, and a conv kernel.
 CHECK_SHAPES = ((50, 200), (200, 50), (3, 3, 16, 32))
@@ -345,7 +345,7 @@ def check_layer_stds(
 ) -> None:
     """Check that ``init`` reproduces a network's per-layer activation stds ``expected_stds``.
 
-    Runs ``lib.network.propagate(init, activation, depth=len(expected_stds), width, n_samples,
+    Runs ``lib.propagation.propagate(init, activation, depth=len(expected_stds), width, n_samples,
     rng)`` (``init``: a callable ``fn(shape, rng=None)``, an initializer name or a float std)
     and compares each layer's activation std with ``expected_stds``: they match when
     ``1/factor <= measured / expected <= factor``. On a mismatch the message names the first
@@ -358,7 +358,7 @@ def check_layer_stds(
             f"got {expected_stds!r}"
         )
     try:
-        run = network.propagate(init, activation, len(expected), width, n_samples, rng=rng)
+        run = propagation.propagate(init, activation, len(expected), width, n_samples, rng=rng)
     except FloatingPointError as error:
         raise AssertionError(
             f"with your init the activations overflow ({error}): its std is far too large"

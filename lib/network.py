@@ -41,7 +41,17 @@ from tqdm.auto import tqdm
 
 from lib import activations
 from lib.initializers import as_initializer, as_rng, draw_weights
-from lib.validation import as_inputs, as_momentum, as_positive, is_int, positive_int
+
+# The forward-only experiment lives in lib.propagation; chapters call it as network.propagate.
+from lib.propagation import Propagation, propagate
+from lib.validation import (
+    as_inputs,
+    as_momentum,
+    as_positive,
+    check_finite,
+    is_int,
+    positive_int,
+)
 
 __all__ = ["MLP", "ForwardTrace", "Gradients", "History", "Propagation", "propagate"]
 
@@ -142,11 +152,6 @@ def _as_parameters(name, arrays, expected_shapes):
             raise ValueError(f"{name}[{i}] (layer {i}) contains NaN or inf")
         checked.append(array)
     return checked
-
-
-def _check_finite(what, *arrays):
-    if not all(np.all(np.isfinite(array)) for array in arrays):
-        raise FloatingPointError(f"{what} overflowed to inf or NaN; the weights are too large")
 
 
 # --- the network -----------------------------------------------------------------------------
@@ -258,7 +263,7 @@ class MLP:
         with np.errstate(over="ignore", invalid="ignore"):
             for i, (w, b) in enumerate(zip(self._weights, self._biases, strict=True)):
                 z.append(a[i] @ w + b)
-                _check_finite(f"pre-activations of layer {i}", z[i])
+                check_finite(f"pre-activations of layer {i}", z[i])
                 a.append(z[i] if i == output_layer else self.activation(z[i]))
         return ForwardTrace(pre_activations=z, activations=a, logits=a[-1])
 
@@ -277,7 +282,7 @@ class MLP:
         output_layer = self.n_layers - 1
         with np.errstate(over="ignore", invalid="ignore"):
             loss, grad_logits = _softmax_cross_entropy(trace.logits, y)
-            _check_finite("the loss", loss)
+            check_finite("the loss", loss)
 
             grad_w = [None] * self.n_layers
             grad_b = [None] * self.n_layers
@@ -290,7 +295,7 @@ class MLP:
                 grad_w[i] = a[i].T @ grad_z
                 grad_b[i] = grad_z.sum(axis=0)
                 grad_a[i] = grad_z @ self._weights[i].T
-                _check_finite(f"gradients of layer {i}", grad_w[i], grad_b[i], grad_a[i])
+                check_finite(f"gradients of layer {i}", grad_w[i], grad_b[i], grad_a[i])
         return loss, Gradients(weights=grad_w, biases=grad_b, activations=grad_a)
 
     # --- using and training the network ------------------------------------------------------
@@ -389,80 +394,4 @@ class MLP:
                 velocity_b[i] -= lr * grads.biases[i]
                 self._weights[i] += velocity_w[i]
                 self._biases[i] += velocity_b[i]
-                _check_finite(f"layer {i} after the update", self._weights[i], self._biases[i])
-
-
-# --- forward-only experiments: the statistics of a deep stack of layers ----------------------
-
-
-@dataclass
-class Propagation:
-    """Result of :func:`propagate`; every list has one ``(n_samples, width)`` array per layer.
-
-    (With per-layer widths, layer ``i``'s arrays are ``(n_samples, widths[i + 1])``.)
-
-    - ``inputs``: the Gaussian input ``x``.
-    - ``weights[i]``: ``W_i``, shape ``(width, width)``.
-    - ``pre_activations[i]``: ``z_i = h_{i-1} @ W_i``, the previous layer's output times
-      ``W_i`` (``inputs @ W_0`` for layer 0).
-    - ``activations[i]``: ``h_i = f(z_i)``, the output of layer ``i`` (not the input).
-    - ``gradients[i]``: ``dloss/dh_i``. ``gradients[-1]`` is the ``N(0, 1)`` upstream gradient
-      injected at the top; the others are back-propagated from it through the same layers.
-    """
-
-    inputs: np.ndarray
-    weights: list[np.ndarray]
-    pre_activations: list[np.ndarray]
-    activations: list[np.ndarray]
-    gradients: list[np.ndarray]
-
-
-def _as_widths(width, depth):
-    """``width`` as ``depth + 1`` layer widths (input first), from one int or a sequence."""
-    if is_int(width):
-        return [positive_int("width", width)] * (depth + 1)
-    if not isinstance(width, Sequence) or len(width) != depth + 1:
-        raise ValueError(
-            f"width must be a positive int or a sequence of depth + 1 = {depth + 1} positive "
-            f"ints (the input's width, then each layer's), got {width!r}"
-        )
-    return [positive_int(f"width[{i}]", w) for i, w in enumerate(width)]
-
-
-def propagate(init, activation, depth=5, width=100, n_samples=1000, rng=None):
-    """Push Gaussian noise through ``depth`` identical layers and a random gradient back.
-
-    The experiment of *Deep Learning from Scratch* §6.2 and of Glorot & Bengio (2010),
-    figures 6-7: ``x ~ N(0, 1)`` of shape ``(n_samples, width)``, ``depth`` layers
-    ``h_i = f(h_{i-1} @ W_i)`` with no biases and no training, then an upstream gradient
-    ``g ~ N(0, 1)`` at the top back-propagated with ``dloss/dh_{i-1} = (g_i * f'(z_i)) @ W_i.T``.
-
-    ``init`` is an initializer name, a callable ``fn(shape, rng=rng)`` or a float ``std``
-    meaning ``N(0, std**2)`` (e.g. ``1.0`` or ``0.01``); ``activation`` a name or an
-    Activation. ``width`` is one int for every layer, or ``depth + 1`` ints (the input's width,
-    then each layer's) so that fan_in and fan_out differ. ``rng`` draws, in order, the input,
-    the weights and the upstream gradient. Raises FloatingPointError if a value overflows.
-    """
-    depth = positive_int("depth", depth)
-    widths = _as_widths(width, depth)
-    n_samples = positive_int("n_samples", n_samples)
-    f = activations.get(activation)
-    init = as_initializer(init)
-    rng = as_rng(rng)
-
-    x = rng.standard_normal((n_samples, widths[0]))
-    weights = draw_weights(init, list(pairwise(widths)), rng)
-    z, h = [], []
-    with np.errstate(over="ignore", invalid="ignore"):
-        for i, w in enumerate(weights):
-            z.append((x if i == 0 else h[i - 1]) @ w)
-            _check_finite(f"pre-activations of layer {i}", z[i])
-            h.append(f(z[i]))
-
-        gradients = [None] * (depth - 1) + [rng.standard_normal((n_samples, widths[-1]))]
-        for i in range(depth - 1, 0, -1):
-            gradients[i - 1] = (gradients[i] * f.derivative(z[i])) @ weights[i].T
-            _check_finite(f"gradient w.r.t. the output of layer {i - 1}", gradients[i - 1])
-    return Propagation(
-        inputs=x, weights=weights, pre_activations=z, activations=h, gradients=gradients
-    )
+                check_finite(f"layer {i} after the update", self._weights[i], self._biases[i])

@@ -13,7 +13,7 @@ so the forward pass multiplies the pre-activation variance by
 backward pass multiplies the gradient variance by :math:`n_{\text{out}}\,\sigma_l^2 (1+a^2)/2`
 (eq. 11). He initialization sets one of the two factors to 1: ``mode="fan_in"`` the forward,
 ``mode="fan_out"`` the backward one. Widths are given input first, as in
-:func:`lib.network.propagate`: ``widths[l]`` is ``fan_in`` and ``widths[l + 1]`` ``fan_out``
+:func:`lib.propagation.propagate`: ``widths[l]`` is ``fan_in`` and ``widths[l + 1]`` ``fan_out``
 of layer ``l``.
 """
 
@@ -58,7 +58,7 @@ def preactivation_stds(widths, weight_stds, negative_slope=0.0, input_std=1.0) -
 def gradient_stds(widths, weight_stds, negative_slope=0.0, top_std=1.0) -> np.ndarray:
     r"""Expected std of the gradient w.r.t. each layer's output, for an upstream std ``top_std``.
 
-    Indexed like :attr:`lib.network.Propagation.gradients`: the last entry is ``top_std``, and
+    Indexed like :attr:`lib.propagation.Propagation.gradients`: the last entry is ``top_std``, and
     :math:`\mathrm{Var}(g_{l-1}) = n_{l} \sigma_l^2 \tfrac{1+a^2}{2} \mathrm{Var}(g_l)` going down,
     with :math:`n_l` the fan_out of layer :math:`l`.
     """

@@ -80,3 +80,13 @@ def as_rng(rng: RngLike) -> np.random.Generator:
         "rng must be a numpy.random.Generator, a non-negative int seed or None, "
         f"got {rng!r}; for a legacy RandomState use numpy.random.default_rng(seed) instead"
     )
+
+
+def check_finite(what: str, *arrays) -> None:
+    """Raise FloatingPointError naming ``what`` if any array holds NaN or inf.
+
+    For values a computation produced (a forward pass that overflowed), not for arguments:
+    ``MLP.fit`` catches it and flags the run as diverged.
+    """
+    if not all(np.all(np.isfinite(array)) for array in arrays):
+        raise FloatingPointError(f"{what} overflowed to inf or NaN; the weights are too large")

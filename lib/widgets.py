@@ -16,16 +16,13 @@ update function draws a message saying what overflowed instead of a figure of Na
 
 import io
 from collections.abc import Callable
-from itertools import pairwise
 
 import ipywidgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from lib import activations, initializers, plots, rbm, symmetry, theory
+from lib import activations, plots, propagation, rbm, symmetry
 from lib.data import Dataset
-from lib.network import propagate
-from lib.validation import positive_int
 
 #: Resolution of the widget images: sharp at the book's width, light to send on every update.
 WIDGET_DPI = 72
@@ -149,7 +146,9 @@ def propagation_update(
 
 def _draw_propagation(fig, init, activation, depth, width, n_samples, init_label) -> dict:
     try:
-        result = propagate(init, activation, depth=depth, width=width, n_samples=n_samples, rng=0)
+        result = propagation.propagate(
+            init, activation, depth=depth, width=width, n_samples=n_samples, rng=0
+        )
     except FloatingPointError as error:
         message = f"This setting overflows: {error}"
         _show_message(fig, message)
@@ -224,45 +223,25 @@ def init_propagation_widget():
 # --- chapter 5: std per layer under He init, forward and backward ----------------------------
 
 
-def alternating_widths(depth: int, narrow: int = 100, wide: int = 300) -> list[int]:
-    """``depth + 1`` widths alternating narrow, wide, ... so that fan_in != fan_out everywhere."""
-    depth = positive_int("depth", depth)
-    return [narrow if i % 2 == 0 else wide for i in range(depth + 1)]
-
-
 def he_depth_update(fig: Figure, depth: int, negative_slope: float, mode: str) -> dict:
-    """Forward and backward std per layer of a LeakyReLU net under He (``mode``) and Xavier.
-
-    The layers alternate between 100 and 300 units, so fan_in and fan_out differ: He with
-    ``mode="fan_in"`` keeps the forward pre-activation std flat and lets the gradients zigzag;
-    ``mode="fan_out"`` the other way round (He et al. 2015, eqs. 10 and 14). Dashed lines are
-    :mod:`lib.theory`. Returns the measured stds per layer for each init.
-    """
-    widths = alternating_widths(depth)
-    f = activations.get("leaky_relu", slope=negative_slope)
-    he = {"mode": mode, "nonlinearity": "leaky_relu", "negative_slope": negative_slope}
-    settings = {
-        f"He ({mode})": (lambda shape, rng=None: initializers.he_normal(shape, **he, rng=rng), he),
-        "Xavier": ("xavier_normal", {}),
-    }
-    forward, backward, forward_theory, backward_theory = {}, {}, {}, {}
-    for label, (init, kwargs) in settings.items():
-        name = "he_normal" if label.startswith("He") else init
-        stds = [initializers.std_of(name, shape, **kwargs) for shape in pairwise(widths)]
-        result = propagate(init, f, depth=depth, width=widths, n_samples=500, rng=0)
-        forward[label] = [float(z.std()) for z in result.pre_activations]
-        backward[label] = [float(g.std()) for g in result.gradients]
-        forward_theory[label] = theory.preactivation_stds(widths, stds, negative_slope)
-        backward_theory[label] = theory.gradient_stds(widths, stds, negative_slope)
+    """Chapter 5's :func:`lib.propagation.he_vs_xavier_by_depth`, drawn: measured stds per
+    layer, forward and backward, with :mod:`lib.theory` dashed. Returns the measured stds."""
+    profile = propagation.he_vs_xavier_by_depth(depth, negative_slope, mode)
     forward_ax, backward_ax = _axes(fig, 2)
     plots.std_by_depth(
-        forward, forward_theory, title="Forward: std of pre-activations", ax=forward_ax
+        profile.forward,
+        profile.forward_theory,
+        title="Forward: std of pre-activations",
+        ax=forward_ax,
     )
     plots.std_by_depth(
-        backward, backward_theory, title="Backward: std of gradients", ax=backward_ax
+        profile.backward,
+        profile.backward_theory,
+        title="Backward: std of gradients",
+        ax=backward_ax,
     )
     fig.suptitle(f"LeakyReLU slope {negative_slope:g}, widths alternating 100/300")
-    return {"forward": forward, "backward": backward}
+    return {"forward": profile.forward, "backward": profile.backward}
 
 
 def he_depth_widget():

@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp
 
-from lib import activations, initializers
-from lib.network import MLP, ForwardTrace, Gradients, History, Propagation, propagate
+from lib import activations
+from lib.network import MLP, ForwardTrace, Gradients, History
+from tests.gradcheck import numeric_gradient, relative_error
 
 SIZES = [4, 6, 5, 3]
 
@@ -170,24 +171,6 @@ def test_loss_is_stable_for_huge_logits():
     assert all(np.all(np.isfinite(g)) for g in grads.weights + grads.activations)
 
 
-def numeric_gradient(f, array, step=1e-6):
-    """Central differences of the scalar ``f()`` w.r.t. every entry of ``array`` (in place)."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        original = array[index]
-        array[index] = original + step
-        plus = f()
-        array[index] = original - step
-        minus = f()
-        array[index] = original
-        grad[index] = (plus - minus) / (2 * step)
-    return grad
-
-
-def relative_error(analytic, numeric):
-    return np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic) + np.linalg.norm(numeric))
-
-
 GRADIENT_CASES = [
     ("tanh", {}, "xavier_normal"),
     ("sigmoid", {}, "xavier_normal"),
@@ -341,75 +324,6 @@ def test_progress_bar_can_be_switched_off(capsys):
     assert "epochs" in capsys.readouterr().err
 
 
-# --- propagate ---------------------------------------------------------------------------------
-
-
-def test_propagate_shapes_and_defaults():
-    result = propagate("he_normal", "relu", rng=0)
-    assert isinstance(result, Propagation)
-    assert result.inputs.shape == (1000, 100)
-    for name in ("weights", "pre_activations", "activations", "gradients"):
-        assert len(getattr(result, name)) == 5
-    assert all(w.shape == (100, 100) for w in result.weights)
-    for array in result.pre_activations + result.activations + result.gradients:
-        assert array.shape == (1000, 100)
-
-
-def test_propagate_follows_its_formulas():
-    result = propagate("xavier_normal", "tanh", depth=3, width=4, n_samples=5, rng=0)
-    previous = result.inputs
-    for z, h, w in zip(result.pre_activations, result.activations, result.weights, strict=True):
-        np.testing.assert_allclose(z, previous @ w, rtol=1e-12)
-        np.testing.assert_allclose(h, np.tanh(z), rtol=1e-12)
-        previous = h
-
-    # gradients[0] is d/dh_0 of loss = sum(g_top * h_top), h_top computed from h_0
-    def loss():
-        h = h_0
-        for w in result.weights[1:]:
-            h = np.tanh(h @ w)
-        return np.sum(result.gradients[-1] * h)
-
-    h_0 = result.activations[0].copy()
-    numeric = numeric_gradient(loss, h_0)
-    assert relative_error(result.gradients[0], numeric) < 1e-6
-
-
-def test_propagate_is_reproducible_and_accepts_every_init_form():
-    first = propagate(0.05, "tanh", depth=2, width=10, n_samples=20, rng=7)
-    second = propagate(
-        lambda shape, rng: initializers.normal(shape, std=0.05, rng=rng),
-        activations.get("tanh"),
-        depth=2,
-        width=10,
-        n_samples=20,
-        rng=np.random.default_rng(7),
-    )
-    for a, b in zip(
-        first.activations + first.gradients, second.activations + second.gradients, strict=True
-    ):
-        np.testing.assert_array_equal(a, b)
-
-
-def test_he_init_keeps_relu_activations_at_a_constant_scale():
-    stds = [h.std() for h in propagate("he_normal", "relu", depth=10, rng=0).activations]
-    assert 0.5 < stds[-1] / stds[0] < 2.0
-
-
-def test_small_gaussian_init_collapses_sigmoid_activations():
-    collapsed = propagate(0.01, "sigmoid", rng=0)
-    spread = propagate(1.0, "sigmoid", rng=0)
-    assert collapsed.activations[-1].std() < 0.05
-    assert spread.activations[-1].std() > 0.3
-    # the back-propagated gradient vanishes on its way down
-    assert collapsed.gradients[0].std() < 1e-3 * collapsed.gradients[-1].std()
-
-
-def test_propagate_overflow_raises_a_clear_error():
-    with pytest.raises(FloatingPointError, match="overflowed"):
-        propagate(1e100, "relu", depth=10, width=10, n_samples=5, rng=0)
-
-
 # --- errors -----------------------------------------------------------------------------------
 
 
@@ -519,35 +433,3 @@ def test_attribute_assignment_is_validated():
         net.weights = [np.zeros((4, 3)), np.zeros((4, 2))]
     with pytest.raises(ValueError, match=r"biases\[0\] \(layer 0\) must have shape \(4,\)"):
         net.biases = [np.zeros(3), np.zeros(2)]
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"depth": 0}, "depth must be a positive int"),
-        ({"width": 0}, "width must be a positive int"),
-        ({"width": 10.0}, "width must be a positive int"),
-        ({"n_samples": False}, "n_samples must be a positive int"),
-        ({"init": 0.0}, "init must be > 0"),
-        ({"init": "gaussian"}, "not a known initializer"),
-        ({"activation": "prelu"}, "leaky_relu"),
-        ({"rng": -1}, "rng must be"),
-    ],
-)
-def test_propagate_errors(kwargs, message):
-    arguments = {"init": "he_normal", "activation": "relu"} | kwargs
-    with pytest.raises(ValueError, match=message):
-        propagate(**arguments)
-
-
-def test_propagate_with_per_layer_widths():
-    result = propagate("he_normal", "relu", depth=3, width=[20, 50, 10, 30], n_samples=40, rng=0)
-    assert [w.shape for w in result.weights] == [(20, 50), (50, 10), (10, 30)]
-    assert [a.shape for a in result.activations] == [(40, 50), (40, 10), (40, 30)]
-    assert [g.shape for g in result.gradients] == [(40, 50), (40, 10), (40, 30)]
-
-
-@pytest.mark.parametrize("width", [[20, 50], [20, 0, 10, 30], "wide"])
-def test_propagate_rejects_bad_widths(width):
-    with pytest.raises(ValueError, match="width"):
-        propagate("he_normal", "relu", depth=3, width=width)

@@ -22,7 +22,17 @@ import pytest
 from matplotlib.figure import Figure
 from nbclient import NotebookClient
 
-from lib import activations, comparison, initializers, network, stats, symmetry, theory, widgets
+from lib import (
+    activations,
+    comparison,
+    initializers,
+    network,
+    propagation,
+    stats,
+    symmetry,
+    theory,
+    widgets,
+)
 from lib.data import load_digits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,12 +244,12 @@ BAD_INPUT = {
         lambda: network.MLP([4, 3, 2], rng=0).set_weights([np.ones((3, 3)), np.ones((3, 2))]),
         r"weights",
     ),
-    "network.propagate(depth=0)": (
-        lambda: network.propagate("he_normal", "relu", depth=0),
+    "propagation.propagate(depth=0)": (
+        lambda: propagation.propagate("he_normal", "relu", depth=0),
         r"depth",
     ),
-    "network.propagate(width=0)": (
-        lambda: network.propagate("he_normal", "relu", width=0),
+    "propagation.propagate(width=0)": (
+        lambda: propagation.propagate("he_normal", "relu", width=0),
         r"width",
     ),
     "stats.moving_average(window=0)": (
@@ -283,8 +293,8 @@ BAD_INPUT = {
         lambda: widgets.propagation_update(_fig(), 1.0, 5, 10, "swish"),
         r"swish",
     ),
-    "widgets.alternating_widths(depth=0)": (
-        lambda: widgets.alternating_widths(0),
+    "propagation.alternating_widths(depth=0)": (
+        lambda: propagation.alternating_widths(0),
         r"depth",
     ),
 }

@@ -115,10 +115,6 @@ def test_init_propagation_update_matches_propagate(init):
     np.testing.assert_allclose(numbers["activation_std"], [a.std() for a in expected.activations])
 
 
-def test_alternating_widths():
-    assert widgets.alternating_widths(4) == [100, 300, 100, 300, 100]
-
-
 @pytest.mark.parametrize(("mode", "flat"), [("fan_in", "forward"), ("fan_out", "backward")])
 def test_he_depth_update_keeps_the_chosen_direction_flat(mode, flat):
     numbers = widgets.he_depth_update(Figure(), depth=8, negative_slope=0.0, mode=mode)
