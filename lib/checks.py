@@ -398,12 +398,6 @@ def _rbm_problem(seed: int = 0):
     return w, visible_bias, hidden_bias, v0
 
 
-def _machine(w, visible_bias, hidden_bias):
-    machine = rbm.RBM(*w.shape)
-    machine.W, machine.visible_bias, machine.hidden_bias = w, visible_bias, hidden_bias
-    return machine
-
-
 def _call_student(fn: Callable, args: tuple, signature: str):
     try:
         return fn(*(np.array(arg) if isinstance(arg, np.ndarray) else arg for arg in args))
@@ -429,7 +423,7 @@ def _cd1_by_hand(
 ):
     """One CD-1 update written out, with switches that reproduce the usual mistakes."""
     rng = np.random.default_rng(seed)
-    machine = _machine(w, visible_bias, hidden_bias)
+    machine = rbm.RBM.from_parameters(w, visible_bias, hidden_bias)
     h0 = machine.transform(v0)
     h0_sample = (rng.random(h0.shape) < h0).astype(float)
     v1 = machine.visible_probs(h0 if drive_with_probs else h0_sample)
@@ -519,9 +513,8 @@ def check_cd1_update(fn: Callable) -> None:
     """
     w, visible_bias, hidden_bias, v0 = _rbm_problem()
     lr, seed = 0.1, 3
-    step = tuple(
-        lr * g for g in _machine(w, visible_bias, hidden_bias).cd_gradients(v0, k=1, rng=seed)
-    )
+    machine = rbm.RBM.from_parameters(w, visible_bias, hidden_bias)
+    step = tuple(lr * g for g in machine.cd_gradients(v0, k=1, rng=seed))
     expected = [p + d for p, d in zip((w, visible_bias, hidden_bias), step, strict=True)]
     signature = "fn(W, visible_bias, hidden_bias, v0, lr, rng)"
     result = _call_student(
@@ -579,7 +572,7 @@ def check_free_energy(fn: Callable) -> None:
     ``log(1 + exp)`` missing, ...); on success one line is printed.
     """
     w, visible_bias, hidden_bias, v = _rbm_problem(seed=1)
-    expected = _machine(w, visible_bias, hidden_bias).free_energy(v)
+    expected = rbm.RBM.from_parameters(w, visible_bias, hidden_bias).free_energy(v)
     signature = "fn(v, W, visible_bias, hidden_bias)"
     got = _call_student(fn, (v, w, visible_bias, hidden_bias), signature)
     got = np.asarray(got, dtype=float)

@@ -58,7 +58,7 @@ References
   UTML TR 2010-003.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -67,7 +67,6 @@ from scipy.special import expit
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-from lib.data import Dataset
 from lib.initializers import as_initializer, as_rng, draw_weights
 from lib.network import MLP
 from lib.validation import as_inputs, as_momentum, as_positive, as_real, positive_int
@@ -91,7 +90,9 @@ class RBMHistory:
     - ``val_pseudo_likelihood``: mean :meth:`RBM.pseudo_likelihood` of ``x_val`` with one
       flipped unit per row, the units drawn once so that epochs compare.
 
-    The ``val_`` lists stay empty without ``x_val``.
+    - ``snapshots``: the machine after each epoch, with ``fit(..., keep_snapshots=True)``.
+
+    The ``val_`` lists stay empty without ``x_val``, ``snapshots`` without ``keep_snapshots``.
     """
 
     algorithm: str
@@ -100,6 +101,7 @@ class RBMHistory:
     free_energy: list[float] = field(default_factory=list)
     val_free_energy: list[float] = field(default_factory=list)
     val_pseudo_likelihood: list[float] = field(default_factory=list)
+    snapshots: list["RBM"] = field(default_factory=list)
 
     @property
     def free_energy_gap(self) -> np.ndarray:
@@ -192,6 +194,29 @@ class RBM:
 
     def __repr__(self):
         return f"RBM(n_visible={self.n_visible}, n_hidden={self.n_hidden})"
+
+    @classmethod
+    def from_parameters(cls, W, visible_bias=None, hidden_bias=None) -> "RBM":
+        """An RBM with the given parameters (copied and checked); missing biases are zero.
+
+        >>> machine = RBM.from_parameters(np.zeros((4, 3)), hidden_bias=[1.0, 0.0, -1.0])
+        >>> machine, machine.transform(np.ones((1, 4))).round(3).tolist()
+        (RBM(n_visible=4, n_hidden=3), [[0.731, 0.5, 0.269]])
+        """
+        W = np.asarray(W, dtype=np.float64)
+        if W.ndim != 2:
+            raise ValueError(f"W must be a 2-D array (n_visible, n_hidden), got shape {W.shape}")
+        machine = cls(*W.shape, init="zeros")
+        machine.W = W
+        if visible_bias is not None:
+            machine.visible_bias = visible_bias
+        if hidden_bias is not None:
+            machine.hidden_bias = hidden_bias
+        return machine
+
+    def copy(self) -> "RBM":
+        """An independent RBM with the same parameters (a snapshot)."""
+        return RBM.from_parameters(self._W, self._visible_bias, self._hidden_bias)
 
     # --- parameters, checked on assignment ---------------------------------------------------
 
@@ -402,7 +427,7 @@ class RBM:
         x_val=None,
         rng=None,
         progress=True,
-        on_epoch: Callable[[int, "RBM"], None] | None = None,
+        keep_snapshots=False,
     ) -> RBMHistory:
         """Train by CD-k, or PCD-k with ``persistent=True``; returns an :class:`RBMHistory`.
 
@@ -418,8 +443,8 @@ class RBM:
         with the L2 weight decay :math:`\\lambda` = ``weight_decay`` on ``W`` only, not on the
         biases (Hinton 2010, §9-10: momentum 0.5 to 0.9, decay 1e-4 to 1e-2).
         ``momentum=0, weight_decay=0, persistent=True`` is scikit-learn's ``BernoulliRBM``.
-        ``progress`` shows a tqdm bar; ``on_epoch(epoch, rbm)`` is called after each epoch
-        (e.g. to keep snapshots of the filters).
+        ``progress`` shows a tqdm bar; ``keep_snapshots`` stores a copy of the machine after
+        each epoch in ``RBMHistory.snapshots`` (the filters as they learn, for a slider).
         """
         x = _as_visible("x", x, self.n_visible)
         if x_val is not None:
@@ -441,7 +466,7 @@ class RBM:
             threadpool_limits(limits=1, user_api="blas"),
             tqdm(range(epochs), desc=history.algorithm, disable=not progress) as bar,
         ):
-            for epoch in bar:
+            for _ in bar:
                 order = rng.permutation(len(x))
                 for start in range(0, len(x), batch_size):
                     v0 = x[order[start : start + batch_size]]
@@ -452,8 +477,8 @@ class RBM:
                     self._step(steps, velocities, momentum, lr * weight_decay)
                 monitor(history)
                 bar.set_postfix(recon=f"{history.reconstruction_error[-1]:.4f}")
-                if on_epoch is not None:
-                    on_epoch(epoch, self)
+                if keep_snapshots:
+                    history.snapshots.append(self.copy())
         return history
 
     def _monitored(self, v):
@@ -551,70 +576,6 @@ class DBN:
         return net
 
 
-# --- does pre-training help? -----------------------------------------------------------------
-
-
-def labelled_subset(x, y, per_class):
-    """The first ``per_class`` rows of each class of ``(x, y)``: a small, balanced labelled set."""
-    per_class = positive_int("per_class", per_class)
-    y = np.asarray(y)
-    rows = []
-    for label in np.unique(y):
-        members = np.flatnonzero(y == label)
-        if len(members) < per_class:
-            raise ValueError(
-                f"per_class={per_class} but class {label} has only {len(members)} samples"
-            )
-        rows.append(members[:per_class])
-    rows = np.sort(np.concatenate(rows))
-    return np.asarray(x)[rows], y[rows]
-
-
-def finetune_curves(data, starts, epochs, lr, batch_size=32, momentum=0.0, per_class=None):
-    """Test accuracy per epoch of sigmoid MLPs fine-tuned by backprop from several starts.
-
-    ``starts`` maps a label to a list with one start per seed: a :class:`DBN` (its
-    :meth:`DBN.to_mlp`, output layer drawn with the seed) or a ``(layer_sizes, init)`` pair
-    for a fresh ``MLP(layer_sizes, "sigmoid", init)``. Run ``i`` uses seed ``i`` for the
-    weights it draws and the order of the batches, so starts compare seed by seed. With
-    ``per_class``, only that many labelled images per class are used for fine-tuning
-    (:func:`labelled_subset`): the regime where unsupervised pre-training was meant to help.
-    Returns ``{label: array (n_seeds, epochs)}``, ready for ``lib.plots.training_curves``.
-    """
-    if not isinstance(data, Dataset):
-        raise ValueError(f"data must be a lib.data.Dataset (load_digits()), got {type(data)}")
-    if not isinstance(starts, Mapping) or not starts:
-        raise ValueError(f"starts must be a non-empty dict label -> list of starts, got {starts!r}")
-    for label, seeded_starts in starts.items():
-        if isinstance(seeded_starts, str) or not isinstance(seeded_starts, Sequence):
-            raise ValueError(
-                f"starts[{label!r}] must be a list with one DBN or (layer_sizes, init) per "
-                f"seed, got {seeded_starts!r:.80}"
-            )
-    x, y = data.x_train, data.y_train
-    if per_class is not None:
-        x, y = labelled_subset(x, y, per_class)
-    curves = {}
-    for label, seeded_starts in starts.items():
-        runs = []
-        for seed, start in enumerate(seeded_starts):
-            if isinstance(start, DBN):
-                net = start.to_mlp(data.n_classes, rng=seed)
-            else:
-                layer_sizes, init = start
-                net = MLP(layer_sizes, activation="sigmoid", init=init, rng=seed)
-            history = net.fit(
-                x,
-                y,
-                epochs,
-                lr,
-                batch_size=batch_size,
-                momentum=momentum,
-                rng=seed,
-                x_val=data.x_test,
-                y_val=data.y_test,
-                progress=False,
-            )
-            runs.append(history.val_accuracy)
-        curves[str(label)] = np.array(runs)
-    return curves
+# Chapter 6's fine-tuning experiment lives with the other training comparisons; chapters
+# import it from here too.
+from lib.comparison import finetune_curves, labelled_subset  # noqa: E402

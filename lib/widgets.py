@@ -322,31 +322,19 @@ RBM_N_FILTERS = 20
 RBM_N_DIGITS = 10
 
 
-def _train_rbm_snapshots(data: Dataset, n_hidden: int, k: int, epochs: int) -> list:
-    """Train an RBM by CD-k on ``data.x_train``; its parameters and numbers after each epoch."""
+def _train_rbm(data: Dataset, n_hidden: int, k: int, epochs: int) -> rbm.RBMHistory:
+    """CD-k on ``data.x_train`` with :data:`RBM_TRAINING` and seed 0, a snapshot per epoch."""
     machine = rbm.RBM(data.x_train.shape[1], n_hidden, rng=0)
-    snapshots = []
-
-    def keep(epoch, trained):
-        snapshots.append(
-            (trained.W.copy(), trained.visible_bias.copy(), trained.hidden_bias.copy())
-        )
-
-    history = machine.fit(
+    return machine.fit(
         data.x_train,
         epochs,
         k=k,
         x_val=data.x_test,
         rng=0,
         progress=False,
-        on_epoch=keep,
+        keep_snapshots=True,
         **RBM_TRAINING,
     )
-    gaps = history.free_energy_gap
-    return [
-        (params, history.val_reconstruction_error[i], float(gaps[i]))
-        for i, params in enumerate(snapshots)
-    ]
 
 
 def _rbm_axes(fig: Figure) -> tuple[list, list]:
@@ -375,14 +363,15 @@ def rbm_update(
     free-energy gap after the last epoch.
     """
     if cache is None:
-        snapshots = _train_rbm_snapshots(data, n_hidden, k, epochs)
+        history = _train_rbm(data, n_hidden, k, epochs)
     else:
         if (n_hidden, k) not in cache:
-            cache[(n_hidden, k)] = _train_rbm_snapshots(data, n_hidden, k, RBM_MAX_EPOCHS)
-        snapshots = cache[(n_hidden, k)][:epochs]
-    (w, visible_bias, hidden_bias), error, gap = snapshots[-1]
-    machine = rbm.RBM(*w.shape)
-    machine.W, machine.visible_bias, machine.hidden_bias = w, visible_bias, hidden_bias
+            cache[(n_hidden, k)] = _train_rbm(data, n_hidden, k, RBM_MAX_EPOCHS)
+        history = cache[(n_hidden, k)]
+    machine = history.snapshots[epochs - 1]
+    error = history.val_reconstruction_error[epochs - 1]
+    gap = float(history.free_energy_gap[epochs - 1])
+    w = machine.W
     digits = data.x_test[:RBM_N_DIGITS]
     halves = np.split(digits, 2), np.split(machine.reconstruct(digits), 2)
     shown = np.concatenate([halves[0][0], halves[1][0], halves[0][1], halves[1][1]])

@@ -309,7 +309,6 @@ def test_fit_raises_the_exact_likelihood_of_a_tiny_data_set(options):
 
 def test_fit_records_one_entry_per_epoch_and_learns_digits(digits):
     machine = RBM(64, 32, rng=0)
-    seen = []
     history = machine.fit(
         digits.x_train,
         epochs=4,
@@ -318,7 +317,7 @@ def test_fit_records_one_entry_per_epoch_and_learns_digits(digits):
         x_val=digits.x_test,
         rng=0,
         progress=False,
-        on_epoch=lambda epoch, m: seen.append((epoch, m.W.copy())),
+        keep_snapshots=True,
     )
     assert isinstance(history, RBMHistory) and history.algorithm == "CD-2"
     for name in (
@@ -335,11 +334,31 @@ def test_fit_records_one_entry_per_epoch_and_learns_digits(digits):
         history.free_energy_gap,
         np.array(history.val_free_energy) - np.array(history.free_energy),
     )
-    assert [epoch for epoch, _ in seen] == [0, 1, 2, 3]
-    np.testing.assert_array_equal(seen[-1][1], machine.W)
+    assert len(history.snapshots) == 4
+    np.testing.assert_array_equal(history.snapshots[-1].W, machine.W)
+    # Snapshots are copies: earlier epochs' filters differ from the final ones and stay put.
+    assert not np.array_equal(history.snapshots[0].W, machine.W)
     assert history.reconstruction_error[-1] == pytest.approx(
         np.mean((machine.reconstruct(digits.x_train) - digits.x_train) ** 2), rel=0.2
     )
+    machine.W = np.zeros_like(machine.W)
+    assert np.any(history.snapshots[-1].W != 0)
+
+
+def test_from_parameters_copies_and_checks():
+    w = np.arange(6.0).reshape(3, 2)
+    machine = RBM.from_parameters(w, visible_bias=[1.0, 2.0, 3.0])
+    assert (machine.n_visible, machine.n_hidden) == (3, 2)
+    np.testing.assert_array_equal(machine.hidden_bias, [0.0, 0.0])
+    w[0, 0] = 99.0
+    assert machine.W[0, 0] == 0.0
+    twin = machine.copy()
+    np.testing.assert_array_equal(twin.visible_bias, machine.visible_bias)
+    assert twin.W is not machine.W
+    with pytest.raises(ValueError, match="W must be a 2-D"):
+        RBM.from_parameters(np.zeros(3))
+    with pytest.raises(ValueError, match="hidden_bias"):
+        RBM.from_parameters(np.zeros((3, 2)), hidden_bias=[0.0])
 
 
 def test_fit_without_validation_data_leaves_val_lists_empty(digits):

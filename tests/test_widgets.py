@@ -148,7 +148,7 @@ def test_rbm_update_reports_what_an_rbm_trained_alike_measures(digits):
 def test_rbm_update_with_a_cache_picks_the_same_epoch_of_one_longer_run(digits):
     cache = {}
     cached = widgets.rbm_update(Figure(), digits, n_hidden=16, k=3, epochs=2, cache=cache)
-    assert list(cache) == [(16, 3)] and len(cache[(16, 3)]) == widgets.RBM_MAX_EPOCHS
+    assert list(cache) == [(16, 3)] and len(cache[(16, 3)].snapshots) == widgets.RBM_MAX_EPOCHS
     direct = widgets.rbm_update(Figure(), digits, n_hidden=16, k=3, epochs=2)
     assert cached == direct
     later = widgets.rbm_update(Figure(), digits, n_hidden=16, k=3, epochs=8, cache=cache)
