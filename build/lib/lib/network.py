@@ -1,0 +1,397 @@
+r"""A multilayer perceptron in numpy, written to be read line by line.
+
+Notation (one line of math per line of code in :meth:`MLP.forward` and
+:meth:`MLP.loss_and_grads`). A network with ``L`` layers has weights ``W_0 .. W_{L-1}``,
+each of shape ``(fan_in, fan_out)`` because we multiply from the right, ``a @ W``. Layer ``i``
+maps ``a_i`` to ``a_{i+1}``::
+
+    z_i     = a_i @ W_i + b_i         pre-activation of layer i
+    a_{i+1} = f(z_i)                  hidden layers, i < L - 1
+    a_L     = z_{L-1}                 the output layer is linear: a_L are the logits
+
+with ``a_0 = x``. The loss is the softmax cross-entropy averaged over the ``N`` samples::
+
+    p_n  = softmax(a_L[n]),   loss = -(1/N) sum_n log p_n[y_n]
+
+Backpropagation runs the same layers in reverse, starting from the logits::
+
+    dloss/da_L = (p - onehot(y)) / N
+    dloss/dz_i = dloss/da_{i+1} * f'(z_i)      (just dloss/da_L for the output layer)
+    dloss/dW_i = a_i.T @ dloss/dz_i
+    dloss/db_i = sum over samples of dloss/dz_i
+    dloss/da_i = dloss/dz_i @ W_i.T
+
+Overflow (``inf`` activations from huge weights, a learning rate that makes training
+diverge) is a real outcome of a bad initialisation, not a bug: it is detected and raised as a
+``FloatingPointError`` that says where it happened, instead of numpy warnings followed by
+``nan``. :meth:`MLP.fit` catches it, stops and sets ``History.diverged``.
+
+The textbook experiment of *Deep Learning from Scratch* (Saito 2016, §6.2), a deep stack of
+identical layers fed with Gaussian noise, is :func:`propagate`.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+from tqdm.auto import tqdm
+
+from lib import activations
+from lib.initializers import as_initializer, as_rng, draw_weights
+
+# The forward-only experiment lives in lib.propagation; chapters call it as network.propagate.
+from lib.propagation import Propagation, propagate
+from lib.validation import (
+    as_inputs,
+    as_momentum,
+    as_positive,
+    check_finite,
+    is_int,
+    positive_int,
+)
+
+__all__ = ["MLP", "ForwardTrace", "Gradients", "History", "Propagation", "propagate"]
+
+
+@dataclass
+class ForwardTrace:
+    """Everything the forward pass computed, kept for the backward pass and for plots.
+
+    Indices follow the layers: layer ``i`` maps ``activations[i]`` to ``activations[i + 1]``.
+
+    - ``pre_activations[i]``: ``z_i = a_i @ W_i + b_i``, shape ``(N, layer_sizes[i + 1])``;
+      ``L`` entries.
+    - ``activations[i]``: ``a_i``; ``L + 1`` entries: ``activations[0]`` is the input ``x``,
+      ``activations[1:-1]`` the hidden layers' outputs ``f(z)``, ``activations[-1]`` the logits.
+    - ``logits``: ``activations[-1]``, the (linear) output layer before the softmax.
+    """
+
+    pre_activations: list[np.ndarray]
+    activations: list[np.ndarray]
+    logits: np.ndarray
+
+
+@dataclass
+class Gradients:
+    """Gradients of the mean loss, shaped like what they differentiate.
+
+    - ``weights[i]``, ``biases[i]``: ``dloss/dW_i``, ``dloss/db_i``.
+    - ``activations[i]``: ``dloss/da_i`` for every ``ForwardTrace.activations[i]``, so
+      ``activations[0]`` is the gradient w.r.t. the input, ``activations[1:-1]`` w.r.t. the
+      hidden layers (the usual gradient histograms) and ``activations[-1]`` w.r.t. the logits.
+    """
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    activations: list[np.ndarray]
+
+
+@dataclass
+class History:
+    """What :meth:`MLP.fit` recorded.
+
+    - ``loss``: mini-batch loss at every SGD step (``steps_per_epoch`` per epoch).
+    - ``train_accuracy``, ``val_accuracy``: accuracy after each epoch (``val_accuracy`` stays
+      empty without validation data).
+    - ``diverged``: True if training stopped because a value overflowed; ``message`` says
+      where. The failed step is not recorded in ``loss``.
+    """
+
+    steps_per_epoch: int
+    loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    diverged: bool = False
+    message: str = ""
+
+
+# --- validation at the boundary --------------------------------------------------------------
+
+
+def _as_layer_sizes(layer_sizes):
+    if isinstance(layer_sizes, str) or not isinstance(layer_sizes, Sequence):
+        raise ValueError(f"layer_sizes must be a list of positive ints, got {layer_sizes!r}")
+    if len(layer_sizes) < 2 or not all(is_int(n) and n >= 1 for n in layer_sizes):
+        raise ValueError(
+            "layer_sizes must list at least two positive ints (inputs, ..., classes), "
+            f"got {layer_sizes!r}"
+        )
+    return tuple(int(n) for n in layer_sizes)
+
+
+def _as_labels(name, y, n_samples, n_classes):
+    """``y`` as a 1-d int array of ``n_samples`` class indices in ``[0, n_classes)``."""
+    y = np.asarray(y)
+    if y.shape != (n_samples,):
+        raise ValueError(f"{name} must have shape ({n_samples},), one label per row, got {y.shape}")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"{name} must hold integer class indices, got dtype {y.dtype}")
+    if y.min() < 0 or y.max() >= n_classes:
+        raise ValueError(
+            f"{name} must hold class indices in [0, {n_classes}), "
+            f"got values from {y.min()} to {y.max()}"
+        )
+    return y.astype(np.intp)
+
+
+def _as_parameters(name, arrays, expected_shapes):
+    """Copies of ``arrays`` as float64, checked one by one against ``expected_shapes``."""
+    if isinstance(arrays, np.ndarray) or not isinstance(arrays, Sequence):
+        raise ValueError(f"{name} must be a list of arrays, one per layer, got {type(arrays)}")
+    if len(arrays) != len(expected_shapes):
+        raise ValueError(f"{name} must hold {len(expected_shapes)} arrays, got {len(arrays)}")
+    checked = []
+    for i, (array, shape) in enumerate(zip(arrays, expected_shapes, strict=True)):
+        array = np.array(array, dtype=np.float64)
+        if array.shape != shape:
+            raise ValueError(f"{name}[{i}] (layer {i}) must have shape {shape}, got {array.shape}")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name}[{i}] (layer {i}) contains NaN or inf")
+        checked.append(array)
+    return checked
+
+
+# --- the network -----------------------------------------------------------------------------
+
+
+def _softmax_cross_entropy(logits, y):
+    """Mean cross-entropy of ``softmax(logits)`` against labels ``y``, and its gradient.
+
+    Stable through log-sum-exp: with ``m = max_k z_k``,
+    ``log softmax(z)_k = z_k - m - log sum_j exp(z_j - m)``, where every ``exp`` is <= 1.
+    Returns ``(loss, dloss/dlogits)`` with ``dloss/dlogits = (softmax(z) - onehot(y)) / N``.
+    """
+    n_samples = len(y)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(n_samples)
+    loss = -log_probs[rows, y].mean()
+    grad_logits = np.exp(log_probs)
+    grad_logits[rows, y] -= 1.0
+    return float(loss), grad_logits / n_samples
+
+
+class MLP:
+    """Fully connected classifier: hidden layers ``f(a @ W + b)``, a linear output layer and
+    the softmax cross-entropy loss (see the module docstring for every formula).
+
+    Parameters
+    ----------
+    layer_sizes : list of int
+        ``[n_inputs, hidden_1, ..., n_classes]``, e.g. ``[64, 100, 100, 10]``.
+    activation : str or Activation
+        Hidden-layer nonlinearity, a name from ``lib.activations.available()`` or
+        ``lib.activations.get(name, **params)``.
+    init : str, callable or float
+        Weight initializer: a name from ``lib.initializers.available()``, a callable
+        ``fn(shape, rng=rng)``, or a float ``std`` meaning ``N(0, std**2)``.
+        Biases start at zero.
+    rng : numpy.random.Generator, int or None
+        Source of the initial weights, drawn layer by layer.
+
+    Attributes
+    ----------
+    weights : list of arrays, ``weights[i].shape == (layer_sizes[i], layer_sizes[i + 1])``
+    biases : list of 1-d arrays, ``biases[i].shape == (layer_sizes[i + 1],)``
+        Both can be read, changed in place, or replaced by assignment
+        (``net.weights = [...]``) or :meth:`set_weights`; replacements are checked layer by
+        layer and copied, so RBM-pretrained or hand-made weights can be loaded safely.
+    """
+
+    def __init__(self, layer_sizes, activation="relu", init="he_normal", rng=None):
+        self.layer_sizes = _as_layer_sizes(layer_sizes)
+        self.activation = activations.get(activation)
+        init = as_initializer(init)
+        self._weights = draw_weights(init, self._weight_shapes(), as_rng(rng))
+        self._biases = [np.zeros(n_out) for n_out in self.layer_sizes[1:]]
+
+    def __repr__(self):
+        return f"MLP(layer_sizes={list(self.layer_sizes)}, activation={self.activation.name!r})"
+
+    @property
+    def n_layers(self):
+        """Number of weight layers ``L`` (hidden layers + the output layer)."""
+        return len(self.layer_sizes) - 1
+
+    @property
+    def n_classes(self):
+        return self.layer_sizes[-1]
+
+    def _weight_shapes(self):
+        return [(n_in, n_out) for n_in, n_out in pairwise(self.layer_sizes)]
+
+    @property
+    def weights(self):
+        return list(self._weights)
+
+    @weights.setter
+    def weights(self, weights):
+        self._weights = _as_parameters("weights", weights, self._weight_shapes())
+
+    @property
+    def biases(self):
+        return list(self._biases)
+
+    @biases.setter
+    def biases(self, biases):
+        self._biases = _as_parameters("biases", biases, [(n,) for n in self.layer_sizes[1:]])
+
+    def set_weights(self, weights, biases=None):
+        """Replace all weights, and the biases too unless ``biases`` is None (kept as they are).
+
+        Shapes are checked layer by layer (ValueError naming the layer) before anything
+        changes, and the arrays are copied.
+        """
+        checked_weights = _as_parameters("weights", weights, self._weight_shapes())
+        if biases is not None:
+            self.biases = biases
+        self._weights = checked_weights
+
+    # --- forward and backward ----------------------------------------------------------------
+
+    def forward(self, x):
+        """Run ``x`` of shape ``(N, layer_sizes[0])`` through the network; a ForwardTrace."""
+        return self._forward(as_inputs("x", x, self.layer_sizes[0]))
+
+    def _forward(self, x):
+        output_layer = self.n_layers - 1
+        a, z = [x], []
+        # Overflow is checked explicitly below, so numpy's own warning would only repeat it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i, (w, b) in enumerate(zip(self._weights, self._biases, strict=True)):
+                z.append(a[i] @ w + b)
+                check_finite(f"pre-activations of layer {i}", z[i])
+                a.append(z[i] if i == output_layer else self.activation(z[i]))
+        return ForwardTrace(pre_activations=z, activations=a, logits=a[-1])
+
+    def loss_and_grads(self, x, y):
+        """Mean softmax cross-entropy on ``(x, y)`` and its :class:`Gradients` by backprop.
+
+        ``y`` holds integer class indices in ``[0, n_classes)``. Raises FloatingPointError if
+        a value overflows (see the module docstring).
+        """
+        x = as_inputs("x", x, self.layer_sizes[0])
+        return self._loss_and_grads(x, _as_labels("y", y, len(x), self.n_classes))
+
+    def _loss_and_grads(self, x, y):
+        trace = self._forward(x)
+        a, z = trace.activations, trace.pre_activations
+        output_layer = self.n_layers - 1
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss, grad_logits = _softmax_cross_entropy(trace.logits, y)
+            check_finite("the loss", loss)
+
+            grad_w = [None] * self.n_layers
+            grad_b = [None] * self.n_layers
+            grad_a = [None] * self.n_layers + [grad_logits]
+            for i in reversed(range(self.n_layers)):
+                if i == output_layer:
+                    grad_z = grad_a[i + 1]
+                else:
+                    grad_z = grad_a[i + 1] * self.activation.derivative(z[i])
+                grad_w[i] = a[i].T @ grad_z
+                grad_b[i] = grad_z.sum(axis=0)
+                grad_a[i] = grad_z @ self._weights[i].T
+                check_finite(f"gradients of layer {i}", grad_w[i], grad_b[i], grad_a[i])
+        return loss, Gradients(weights=grad_w, biases=grad_b, activations=grad_a)
+
+    # --- using and training the network ------------------------------------------------------
+
+    def predict(self, x):
+        """Predicted class index for every row of ``x``: the largest logit."""
+        return self.forward(x).logits.argmax(axis=1)
+
+    def accuracy(self, x, y):
+        """Fraction of rows of ``x`` whose predicted class equals ``y``."""
+        x = as_inputs("x", x, self.layer_sizes[0])
+        return self._accuracy(x, _as_labels("y", y, len(x), self.n_classes))
+
+    def _accuracy(self, x, y):
+        return float(np.mean(self._forward(x).logits.argmax(axis=1) == y))
+
+    def fit(
+        self,
+        x,
+        y,
+        epochs,
+        lr,
+        batch_size=32,
+        momentum=0.0,
+        rng=None,
+        x_val=None,
+        y_val=None,
+        progress=True,
+    ):
+        """Train with mini-batch SGD and classical (Polyak) momentum; returns a :class:`History`.
+
+        Every epoch visits the samples in a new random order drawn from ``rng`` (so a seed
+        makes training reproducible), in batches of ``batch_size`` (the last may be smaller).
+        With velocity ``v`` starting at zero, each step on a parameter ``theta`` is::
+
+            v     = momentum * v - lr * dloss/dtheta
+            theta = theta + v
+
+        ``momentum=0`` is plain SGD. If a value overflows, training stops: the parameters keep
+        the values that overflowed, ``History.diverged`` is True and ``History.message`` (also
+        printed when ``progress``) says where. ``progress`` shows a tqdm bar over epochs.
+        """
+        x = as_inputs("x", x, self.layer_sizes[0])
+        y = _as_labels("y", y, len(x), self.n_classes)
+        if (x_val is None) != (y_val is None):
+            raise ValueError("x_val and y_val must be given together")
+        if x_val is not None:
+            x_val = as_inputs("x_val", x_val, self.layer_sizes[0])
+            y_val = _as_labels("y_val", y_val, len(x_val), self.n_classes)
+        epochs = positive_int("epochs", epochs)
+        lr = as_positive("lr", lr)
+        batch_size = positive_int("batch_size", batch_size)
+        momentum = as_momentum(momentum)
+        rng = as_rng(rng)
+
+        n_samples = len(x)
+        history = History(steps_per_epoch=math.ceil(n_samples / batch_size))
+        velocity_w = [np.zeros_like(w) for w in self._weights]
+        velocity_b = [np.zeros_like(b) for b in self._biases]
+        # The course's matrices are small: one BLAS thread is 2-6x faster than several here,
+        # because thread start-up dominates each product.
+        with (
+            threadpool_limits(limits=1, user_api="blas"),
+            tqdm(range(epochs), desc="epochs", disable=not progress) as bar,
+        ):
+            for epoch in bar:
+                try:
+                    order = rng.permutation(n_samples)
+                    for start in range(0, n_samples, batch_size):
+                        batch = order[start : start + batch_size]
+                        loss, grads = self._loss_and_grads(x[batch], y[batch])
+                        self._momentum_step(grads, velocity_w, velocity_b, lr, momentum)
+                        history.loss.append(loss)
+                    history.train_accuracy.append(self._accuracy(x, y))
+                    if x_val is not None:
+                        history.val_accuracy.append(self._accuracy(x_val, y_val))
+                except FloatingPointError as error:
+                    history.diverged = True
+                    history.message = (
+                        f"training diverged in epoch {epoch + 1} after {len(history.loss)} "
+                        f"steps: {error}"
+                    )
+                    if progress:
+                        bar.write(history.message)
+                    break
+                bar.set_postfix(loss=f"{loss:.4g}", train_acc=f"{history.train_accuracy[-1]:.3f}")
+        return history
+
+    def _momentum_step(self, grads, velocity_w, velocity_b, lr, momentum):
+        """One SGD step with momentum; updates parameters and velocities in place."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(self.n_layers):
+                velocity_w[i] *= momentum
+                velocity_w[i] -= lr * grads.weights[i]
+                velocity_b[i] *= momentum
+                velocity_b[i] -= lr * grads.biases[i]
+                self._weights[i] += velocity_w[i]
+                self._biases[i] += velocity_b[i]
+                check_finite(f"layer {i} after the update", self._weights[i], self._biases[i])

@@ -1,0 +1,174 @@
+r"""Forward-only experiments: the statistics of a deep stack of layers at initialization.
+
+:func:`propagate` pushes Gaussian noise through ``depth`` untrained layers and a random
+gradient back, the experiment of *Deep Learning from Scratch* §6.2 and of Glorot & Bengio
+(2010), figures 6-7 (chapters 2 and 4). :func:`he_vs_xavier_by_depth` is chapter 5's: the
+forward and backward std per layer of a leaky-ReLU stack whose widths alternate (so fan-in and
+fan-out differ), under He et al.'s init and under Xavier, with the closed forms of
+:mod:`lib.theory` beside the measurements (He et al. 2015, eqs. 10 and 14).
+
+References
+----------
+- X. Glorot, Y. Bengio (2010). Understanding the difficulty of training deep feedforward
+  neural networks. AISTATS.
+- K. He, X. Zhang, S. Ren, J. Sun (2015). Delving deep into rectifiers. ICCV.
+- K. Saito (2016). Deep Learning from Scratch, §6.2.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from lib import activations, initializers, theory
+from lib.initializers import as_initializer, draw_weights
+from lib.validation import as_real, as_rng, check_finite, is_int, positive_int
+
+__all__ = [
+    "DepthProfile",
+    "Propagation",
+    "alternating_widths",
+    "he_vs_xavier_by_depth",
+    "propagate",
+]
+
+
+@dataclass
+class Propagation:
+    """Result of :func:`propagate`; every list has one ``(n_samples, width)`` array per layer.
+
+    (With per-layer widths, layer ``i``'s arrays are ``(n_samples, widths[i + 1])``.)
+
+    - ``inputs``: the Gaussian input ``x``.
+    - ``weights[i]``: ``W_i``, shape ``(width, width)``.
+    - ``pre_activations[i]``: ``z_i = h_{i-1} @ W_i``, the previous layer's output times
+      ``W_i`` (``inputs @ W_0`` for layer 0).
+    - ``activations[i]``: ``h_i = f(z_i)``, the output of layer ``i`` (not the input).
+    - ``gradients[i]``: ``dloss/dh_i``. ``gradients[-1]`` is the ``N(0, 1)`` upstream gradient
+      injected at the top; the others are back-propagated from it through the same layers.
+    """
+
+    inputs: np.ndarray
+    weights: list[np.ndarray]
+    pre_activations: list[np.ndarray]
+    activations: list[np.ndarray]
+    gradients: list[np.ndarray]
+
+
+def _as_widths(width, depth):
+    """``width`` as ``depth + 1`` layer widths (input first), from one int or a sequence."""
+    if is_int(width):
+        return [positive_int("width", width)] * (depth + 1)
+    if not isinstance(width, Sequence) or len(width) != depth + 1:
+        raise ValueError(
+            f"width must be a positive int or a sequence of depth + 1 = {depth + 1} positive "
+            f"ints (the input's width, then each layer's), got {width!r}"
+        )
+    return [positive_int(f"width[{i}]", w) for i, w in enumerate(width)]
+
+
+def propagate(init, activation, depth=5, width=100, n_samples=1000, rng=None):
+    """Push Gaussian noise through ``depth`` identical layers and a random gradient back.
+
+    The experiment of *Deep Learning from Scratch* §6.2 and of Glorot & Bengio (2010),
+    figures 6-7: ``x ~ N(0, 1)`` of shape ``(n_samples, width)``, ``depth`` layers
+    ``h_i = f(h_{i-1} @ W_i)`` with no biases and no training, then an upstream gradient
+    ``g ~ N(0, 1)`` at the top back-propagated with ``dloss/dh_{i-1} = (g_i * f'(z_i)) @ W_i.T``.
+
+    ``init`` is an initializer name, a callable ``fn(shape, rng=rng)`` or a float ``std``
+    meaning ``N(0, std**2)`` (e.g. ``1.0`` or ``0.01``); ``activation`` a name or an
+    Activation. ``width`` is one int for every layer, or ``depth + 1`` ints (the input's width,
+    then each layer's) so that fan_in and fan_out differ. ``rng`` draws, in order, the input,
+    the weights and the upstream gradient. Raises FloatingPointError if a value overflows.
+    """
+    depth = positive_int("depth", depth)
+    widths = _as_widths(width, depth)
+    n_samples = positive_int("n_samples", n_samples)
+    f = activations.get(activation)
+    init = as_initializer(init)
+    rng = as_rng(rng)
+
+    x = rng.standard_normal((n_samples, widths[0]))
+    weights = draw_weights(init, list(pairwise(widths)), rng)
+    z, h = [], []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i, w in enumerate(weights):
+            z.append((x if i == 0 else h[i - 1]) @ w)
+            check_finite(f"pre-activations of layer {i}", z[i])
+            h.append(f(z[i]))
+
+        gradients = [None] * (depth - 1) + [rng.standard_normal((n_samples, widths[-1]))]
+        for i in range(depth - 1, 0, -1):
+            gradients[i - 1] = (gradients[i] * f.derivative(z[i])) @ weights[i].T
+            check_finite(f"gradient w.r.t. the output of layer {i - 1}", gradients[i - 1])
+    return Propagation(
+        inputs=x, weights=weights, pre_activations=z, activations=h, gradients=gradients
+    )
+
+
+def alternating_widths(depth: int, narrow: int = 100, wide: int = 300) -> list[int]:
+    """``depth + 1`` widths alternating narrow, wide, ... so that fan_in != fan_out everywhere.
+
+    >>> alternating_widths(4)
+    [100, 300, 100, 300, 100]
+    """
+    depth = positive_int("depth", depth)
+    narrow, wide = positive_int("narrow", narrow), positive_int("wide", wide)
+    return [narrow if i % 2 == 0 else wide for i in range(depth + 1)]
+
+
+@dataclass(frozen=True)
+class DepthProfile:
+    """Result of :func:`he_vs_xavier_by_depth`: per init label, one std per layer.
+
+    ``forward``: std of each layer's pre-activations; ``backward``: std of the gradient
+    back-propagated to each layer's output; ``*_theory``: the same from :mod:`lib.theory`.
+    """
+
+    widths: list[int]
+    forward: dict[str, list[float]]
+    backward: dict[str, list[float]]
+    forward_theory: dict[str, np.ndarray]
+    backward_theory: dict[str, np.ndarray]
+
+
+_HE_MODES = ("fan_in", "fan_out")
+
+
+def he_vs_xavier_by_depth(depth, negative_slope, mode, n_samples=500, rng=0) -> DepthProfile:
+    """Forward and backward std per layer of a LeakyReLU net under He (``mode``) and Xavier.
+
+    The layers alternate between 100 and 300 units (:func:`alternating_widths`), so fan_in and
+    fan_out differ: He with ``mode="fan_in"`` keeps the forward pre-activation std flat and lets
+    the gradients zigzag, ``mode="fan_out"`` the other way round (He et al. 2015, eqs. 10 and
+    14). Each init is measured with :func:`propagate` (same ``rng`` seed for both) and
+    predicted with :func:`lib.theory.preactivation_stds` / :func:`lib.theory.gradient_stds`.
+
+    >>> profile = he_vs_xavier_by_depth(4, 0.0, "fan_in")
+    >>> profile.forward_theory["He (fan_in)"].round(2).tolist()
+    [1.41, 1.41, 1.41, 1.41]
+    """
+    widths = alternating_widths(depth)
+    negative_slope = as_real("negative_slope", negative_slope)
+    if mode not in _HE_MODES:
+        raise ValueError(f"mode must be one of {_HE_MODES}, got {mode!r}")
+    f = activations.get("leaky_relu", slope=negative_slope)
+    he = {"mode": mode, "nonlinearity": "leaky_relu", "negative_slope": negative_slope}
+
+    def he_init(shape, rng=None):
+        return initializers.he_normal(shape, **he, rng=rng)
+
+    settings = {
+        f"He ({mode})": (he_init, "he_normal", he),
+        "Xavier": ("xavier_normal", "xavier_normal", {}),
+    }
+    profile = DepthProfile(widths, {}, {}, {}, {})
+    for label, (init, name, kwargs) in settings.items():
+        stds = [initializers.std_of(name, shape, **kwargs) for shape in pairwise(widths)]
+        result = propagate(init, f, depth=depth, width=widths, n_samples=n_samples, rng=rng)
+        profile.forward[label] = [float(z.std()) for z in result.pre_activations]
+        profile.backward[label] = [float(g.std()) for g in result.gradients]
+        profile.forward_theory[label] = theory.preactivation_stds(widths, stds, negative_slope)
+        profile.backward_theory[label] = theory.gradient_stds(widths, stds, negative_slope)
+    return profile

@@ -1,0 +1,581 @@
+r"""Restricted Boltzmann machines and deep belief nets: the pre-training answer to initialization.
+
+Before Xavier and He init, deep nets were started by *pre-training*: each layer is trained,
+without labels, as an RBM on the output of the layer below, and the stack then initializes an
+MLP that backprop fine-tunes (Hinton, Osindero & Teh 2006; Hinton & Salakhutdinov 2006).
+
+The model
+---------
+A Bernoulli-Bernoulli RBM has binary visible units :math:`v \in \{0, 1\}^{n_v}`, binary hidden
+units :math:`h \in \{0, 1\}^{n_h}`, weights ``W`` of shape ``(n_visible, n_hidden)`` (the
+``x @ W`` layout of the whole course), a visible bias :math:`b` and a hidden bias :math:`c`:
+
+.. math::
+
+    E(v, h) = -v^\top b - h^\top c - v^\top W h, \qquad p(v, h) \propto e^{-E(v, h)},
+
+    p(h_j = 1 \mid v) = \sigma(c_j + v^\top W_{:, j}), \qquad
+    p(v_i = 1 \mid h) = \sigma(b_i + W_{i, :} h).
+
+Summing out :math:`h` gives the *free energy*, :math:`p(v) \propto e^{-F(v)}` with
+
+.. math::
+
+    F(v) = -v^\top b - \sum_j \log\bigl(1 + e^{c_j + v^\top W_{:, j}}\bigr).
+
+The gradient of the mean log-likelihood has a data term and a model term,
+
+.. math::
+
+    \frac{\partial \log p(v)}{\partial W_{ij}}
+        = \langle v_i h_j \rangle_\text{data} - \langle v_i h_j \rangle_\text{model},
+
+and the model term is intractable. *Contrastive divergence* CD-k (Hinton 2002) estimates it
+from a Gibbs chain started at the data and run for ``k`` steps; *persistent* CD, PCD-k
+(Tieleman 2008), keeps the chains running from one mini-batch to the next instead.
+
+What :meth:`RBM.fit` runs
+-------------------------
+Following Hinton's practical guide (2010), the grey pixels in [0, 1] are used as they are, as
+the probabilities of the visible units (not binarised), and the hidden statistics always use
+probabilities :math:`p(h = 1 \mid v)`, never samples. Hidden states that *drive* the chain are
+sampled (``u < p`` with ``u`` uniform from ``rng``). In CD-k the intermediate visible states
+are sampled and the last reconstruction is the probability vector :math:`p(v = 1 \mid h)`;
+in PCD-k every visible state is sampled (a proper Markov chain, as in scikit-learn's
+``BernoulliRBM``), and ``batch_size`` chains persist through the whole of ``fit``.
+
+References
+----------
+- G. Hinton (2002). Training products of experts by minimizing contrastive divergence.
+  Neural Computation 14(8).
+- G. Hinton, S. Osindero, Y.-W. Teh (2006). A fast learning algorithm for deep belief nets.
+  Neural Computation 18(7).
+- G. Hinton, R. Salakhutdinov (2006). Reducing the dimensionality of data with neural
+  networks. Science 313.
+- T. Tieleman (2008). Training restricted Boltzmann machines using approximations to the
+  likelihood gradient. ICML.
+- G. Hinton (2010). A practical guide to training restricted Boltzmann machines.
+  UTML TR 2010-003.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+from scipy.special import expit
+from threadpoolctl import threadpool_limits
+from tqdm.auto import tqdm
+
+from lib.initializers import as_initializer, as_rng, draw_weights
+from lib.network import MLP
+from lib.validation import as_inputs, as_momentum, as_positive, as_real, positive_int
+
+__all__ = ["DBN", "RBM", "RBMHistory", "finetune_curves", "labelled_subset"]
+
+#: Samples of the training set whose free energy is compared with the held-out set's.
+MONITOR_SIZE = 500
+
+
+@dataclass
+class RBMHistory:
+    """What :meth:`RBM.fit` recorded, one entry per epoch.
+
+    - ``algorithm``: what ran, ``"CD-1"``, ``"PCD-5"``, ...
+    - ``reconstruction_error``: mean squared error per pixel between :meth:`RBM.reconstruct`
+      and the data, on a fixed subset of the training data (at most :data:`MONITOR_SIZE` rows,
+      as many as ``x_val`` has); ``val_reconstruction_error`` likewise on ``x_val``.
+    - ``free_energy``: mean :math:`F(v)` over the same training subset; ``val_free_energy``
+      over ``x_val``.
+    - ``val_pseudo_likelihood``: mean :meth:`RBM.pseudo_likelihood` of ``x_val`` with one
+      flipped unit per row, the units drawn once so that epochs compare.
+
+    - ``snapshots``: the machine after each epoch, with ``fit(..., keep_snapshots=True)``.
+
+    The ``val_`` lists stay empty without ``x_val``, ``snapshots`` without ``keep_snapshots``.
+    """
+
+    algorithm: str
+    reconstruction_error: list[float] = field(default_factory=list)
+    val_reconstruction_error: list[float] = field(default_factory=list)
+    free_energy: list[float] = field(default_factory=list)
+    val_free_energy: list[float] = field(default_factory=list)
+    val_pseudo_likelihood: list[float] = field(default_factory=list)
+    snapshots: list["RBM"] = field(default_factory=list)
+
+    @property
+    def free_energy_gap(self) -> np.ndarray:
+        """``val_free_energy - free_energy`` per epoch (Hinton 2010, §6).
+
+        The likelihood ratio of a held-out image and a training image is
+        :math:`e^{F_\\text{train} - F_\\text{val}}`, so a gap that grows means the model gives
+        the training images ever more probability than unseen ones: it is overfitting.
+        """
+        return np.asarray(self.val_free_energy) - np.asarray(self.free_energy)
+
+
+# --- validation at the boundary --------------------------------------------------------------
+
+
+def _as_visible(name, x, n_visible):
+    """``x`` as a float64 ``(n_samples, n_visible)`` array of probabilities in [0, 1]."""
+    x = as_inputs(name, x, n_visible)
+    low, high = float(x.min()), float(x.max())
+    if low < 0.0 or high > 1.0:
+        raise ValueError(
+            f"{name} must hold values in [0, 1], the probabilities of the visible units being "
+            f"on, got values from {low:g} to {high:g}; scale the data first (e.g. pixels / 16)"
+        )
+    return x
+
+
+def _as_hidden(name, h, n_hidden):
+    """``h`` as a float64 ``(n_samples, n_hidden)`` array of values in [0, 1]."""
+    return _as_visible(name, h, n_hidden)
+
+
+def _as_weight_decay(weight_decay):
+    weight_decay = as_real("weight_decay", weight_decay)
+    if weight_decay < 0.0:
+        raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
+    return weight_decay
+
+
+def _as_flips(flip, n_samples, n_visible):
+    flip = np.asarray(flip)
+    if flip.shape != (n_samples,) or not np.issubdtype(flip.dtype, np.integer):
+        raise ValueError(
+            f"flip must be {n_samples} integer unit indices, one per row, got shape "
+            f"{flip.shape} and dtype {flip.dtype}"
+        )
+    if flip.min() < 0 or flip.max() >= n_visible:
+        raise ValueError(f"flip must hold unit indices in [0, {n_visible}), got {flip!r:.80}")
+    return flip
+
+
+def _sample(probabilities, rng):
+    """Binary states, 1 with the given probabilities: ``u < p`` for ``u`` uniform on [0, 1)."""
+    uniforms = rng.random(probabilities.shape)
+    return np.less(uniforms, probabilities, out=uniforms)  # in place: no new array per draw
+
+
+# --- the machine -----------------------------------------------------------------------------
+
+
+class RBM:
+    """A Bernoulli-Bernoulli restricted Boltzmann machine (formulas in the module docstring).
+
+    Parameters
+    ----------
+    n_visible, n_hidden : int
+        Number of visible units (pixels) and hidden units (features).
+    init : float, str or callable
+        Initial weights: a float ``std`` meaning ``N(0, std²)`` (default ``0.01``, as Hinton's
+        practical guide recommends), an initializer name from ``lib.initializers`` or a
+        callable ``fn(shape, rng=rng)``. Both biases start at zero.
+    rng : numpy.random.Generator, int or None
+        Source of the initial weights.
+
+    Attributes
+    ----------
+    W : array ``(n_visible, n_hidden)``; column ``j`` is hidden unit ``j``'s filter.
+    visible_bias : array ``(n_visible,)``, :math:`b`.
+    hidden_bias : array ``(n_hidden,)``, :math:`c`.
+        All three can be replaced by assignment; shapes and values are checked and copied.
+    """
+
+    def __init__(self, n_visible, n_hidden, init=0.01, rng=None):
+        self.n_visible = positive_int("n_visible", n_visible)
+        self.n_hidden = positive_int("n_hidden", n_hidden)
+        shape = (self.n_visible, self.n_hidden)
+        (self._W,) = draw_weights(as_initializer(init), [shape], as_rng(rng))
+        self._visible_bias = np.zeros(self.n_visible)
+        self._hidden_bias = np.zeros(self.n_hidden)
+
+    def __repr__(self):
+        return f"RBM(n_visible={self.n_visible}, n_hidden={self.n_hidden})"
+
+    @classmethod
+    def from_parameters(cls, W, visible_bias=None, hidden_bias=None) -> "RBM":
+        """An RBM with the given parameters (copied and checked); missing biases are zero.
+
+        >>> machine = RBM.from_parameters(np.zeros((4, 3)), hidden_bias=[1.0, 0.0, -1.0])
+        >>> machine, machine.transform(np.ones((1, 4))).round(3).tolist()
+        (RBM(n_visible=4, n_hidden=3), [[0.731, 0.5, 0.269]])
+        """
+        W = np.asarray(W, dtype=np.float64)
+        if W.ndim != 2:
+            raise ValueError(f"W must be a 2-D array (n_visible, n_hidden), got shape {W.shape}")
+        machine = cls(*W.shape, init="zeros")
+        machine.W = W
+        if visible_bias is not None:
+            machine.visible_bias = visible_bias
+        if hidden_bias is not None:
+            machine.hidden_bias = hidden_bias
+        return machine
+
+    def copy(self) -> "RBM":
+        """An independent RBM with the same parameters (a snapshot)."""
+        return RBM.from_parameters(self._W, self._visible_bias, self._hidden_bias)
+
+    # --- parameters, checked on assignment ---------------------------------------------------
+
+    def _checked(self, name, value, shape):
+        array = np.array(value, dtype=np.float64)
+        if array.shape != shape:
+            raise ValueError(f"{name} must have shape {shape}, got {array.shape}")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} contains NaN or inf")
+        return array
+
+    @property
+    def W(self):
+        return self._W
+
+    @W.setter
+    def W(self, value):
+        self._W = self._checked("W", value, (self.n_visible, self.n_hidden))
+
+    @property
+    def visible_bias(self):
+        return self._visible_bias
+
+    @visible_bias.setter
+    def visible_bias(self, value):
+        self._visible_bias = self._checked("visible_bias", value, (self.n_visible,))
+
+    @property
+    def hidden_bias(self):
+        return self._hidden_bias
+
+    @hidden_bias.setter
+    def hidden_bias(self, value):
+        self._hidden_bias = self._checked("hidden_bias", value, (self.n_hidden,))
+
+    # --- conditionals, trusted inputs --------------------------------------------------------
+
+    def _hidden_probs(self, v):
+        z = v @ self._W
+        z += self._hidden_bias
+        return expit(z, out=z)
+
+    def _visible_probs(self, h):
+        z = h @ self._W.T
+        z += self._visible_bias
+        return expit(z, out=z)
+
+    def _free_energy(self, v):
+        return -(v @ self._visible_bias) - np.logaddexp(0.0, v @ self._W + self._hidden_bias).sum(
+            axis=1
+        )
+
+    def _reconstruct(self, v):
+        return self._visible_probs(self._hidden_probs(v))
+
+    # --- public API --------------------------------------------------------------------------
+
+    def transform(self, x):
+        """Hidden probabilities :math:`p(h_j = 1 \\mid v) = \\sigma(c + v W)`, ``(N, n_hidden)``.
+
+        These are the features a DBN passes to the next layer."""
+        return self._hidden_probs(_as_visible("x", x, self.n_visible))
+
+    def visible_probs(self, h):
+        """Visible probabilities :math:`p(v_i = 1 \\mid h) = \\sigma(b + h W^\\top)`."""
+        return self._visible_probs(_as_hidden("h", h, self.n_hidden))
+
+    def reconstruct(self, x):
+        """Mean-field reconstruction :math:`\\sigma(b + \\sigma(c + x W) W^\\top)`, no sampling."""
+        return self._reconstruct(_as_visible("x", x, self.n_visible))
+
+    def free_energy(self, x):
+        """Free energy of each row, :math:`F(v) = -v^\\top b - \\sum_j \\log(1 + e^{c_j +
+        v^\\top W_{:, j}})`, shape ``(N,)``; computed with ``logaddexp`` so it never overflows."""
+        return self._free_energy(_as_visible("x", x, self.n_visible))
+
+    def gibbs(self, v, steps=1, rng=None, mean=False):
+        """Run ``steps`` Gibbs steps :math:`v \\to h \\to v` from each row of ``v``.
+
+        Every step samples :math:`h \\sim p(h \\mid v)`, then :math:`v \\sim p(v \\mid h)`.
+        Returns the binary visible states after the last step, or with ``mean=True`` the
+        probabilities :math:`p(v = 1 \\mid h)` of that last step (smoother images).
+        """
+        v = _as_visible("v", v, self.n_visible)
+        steps = positive_int("steps", steps)
+        rng = as_rng(rng)
+        for _ in range(steps):
+            h = _sample(self._hidden_probs(v), rng)
+            probs = self._visible_probs(h)
+            v = _sample(probs, rng)
+        return probs if mean else v
+
+    def pseudo_likelihood(self, x, rng=None, flip=None):
+        """Stochastic pseudo-log-likelihood of each row, as ``BernoulliRBM.score_samples``.
+
+        For each row one visible unit :math:`i` is flipped, :math:`\\tilde v_i = 1 - v_i`, and
+
+        .. math::
+
+            \\text{PL}(v) = n_v \\log \\sigma\\bigl(F(\\tilde v) - F(v)\\bigr),
+
+        ``n_visible`` times the log-probability of unit ``i`` given all the others. The unit
+        is drawn uniformly from ``rng``, or given per row as integer indices ``flip``; average
+        over several draws (or pass the same ``flip`` to two models) to compare models.
+        """
+        x = _as_visible("x", x, self.n_visible)
+        rows = np.arange(len(x))
+        if flip is None:
+            flip = as_rng(rng).integers(0, self.n_visible, size=len(x))
+        flip = _as_flips(flip, len(x), self.n_visible)
+        flipped = x.copy()
+        flipped[rows, flip] = 1.0 - flipped[rows, flip]
+        # log sigmoid(d) = -log(1 + exp(-d)), stable for every d.
+        gap = self._free_energy(flipped) - self._free_energy(x)
+        return -self.n_visible * np.logaddexp(0.0, -gap)
+
+    def cd_gradients(self, v0, k=1, rng=None):
+        """CD-k estimate of the gradient of the mean log-likelihood on the batch ``v0``.
+
+        With :math:`h^{(0)} = p(h = 1 \\mid v^{(0)})` and the chain run ``k`` steps (sampled
+        hidden states drive it; the last reconstruction :math:`v^{(k)}` is a probability
+        vector), the estimate averages over the ``N`` rows:
+
+        .. math::
+
+            \\Delta W = \\frac{1}{N}\\bigl(v^{(0)\\top} h^{(0)} - v^{(k)\\top} h^{(k)}\\bigr),
+            \\quad \\Delta b = \\overline{v^{(0)} - v^{(k)}}, \\quad
+            \\Delta c = \\overline{h^{(0)} - h^{(k)}}.
+
+        Returns ``(dW, d_visible_bias, d_hidden_bias)``: a step of gradient *ascent* adds
+        ``lr`` times them. The first draw from ``rng`` is ``rng.random((N, n_hidden))``, the
+        uniforms that sample :math:`h^{(0)}`.
+        """
+        v0 = _as_visible("v0", v0, self.n_visible)
+        k = positive_int("k", k)
+        v, h, _ = self._phases(v0, k, as_rng(rng), chains=None)
+        return self._gradients(v, h, len(v0))
+
+    def _phases(self, v0, k, rng, chains):
+        """Both phases' states, stacked: ``(v, h, chains)`` with ``v = [v0; v_model]``,
+        ``h = p(h = 1 | v)`` row by row, and the persistent chains' next hidden states.
+
+        ``chains=None`` runs CD-k from ``v0``; otherwise PCD-k continues ``chains`` (hidden
+        states). Stacking lets one product ``v @ W`` serve the data and the model rows.
+        """
+        if chains is None:
+            h0 = self._hidden_probs(v0)
+            v_model = self._down_chain(_sample(h0, rng), k, rng, persistent=False)
+            v = np.concatenate([v0, v_model])
+            return v, np.concatenate([h0, self._hidden_probs(v_model)]), None
+        v_model = self._down_chain(chains, k, rng, persistent=True)
+        v = np.concatenate([v0, v_model])
+        h = self._hidden_probs(v)
+        return v, h, _sample(h[len(v0) :], rng)
+
+    def _down_chain(self, h, steps, rng, persistent):
+        """``steps`` Gibbs steps from hidden states ``h``, ending on the visible side.
+
+        Intermediate states are sampled. The last visible state is sampled in PCD (the chain
+        goes on from it) and left as the probabilities :math:`p(v = 1 \\mid h)` in CD.
+        """
+        for step in range(steps):
+            last = step == steps - 1
+            v = self._visible_probs(h)
+            if persistent or not last:
+                v = _sample(v, rng)
+            if not last:
+                h = _sample(self._hidden_probs(v), rng)
+        return v
+
+    @staticmethod
+    def _gradients(v, h, n_data, scale=1.0):
+        """``scale`` times the CD/PCD estimate from stacked states (see :meth:`_phases`).
+
+        Data rows weigh ``+scale / n_data`` and model rows ``-scale / n_model``, so one
+        product ``v.T @ (weights * h)`` is the data statistics minus the model statistics.
+        """
+        row_weights = np.full(len(v), -scale / (len(v) - n_data))
+        row_weights[:n_data] = scale / n_data
+        weighted_h = h * row_weights[:, np.newaxis]
+        return v.T @ weighted_h, row_weights @ v, weighted_h.sum(axis=0)
+
+    def _step(self, steps, velocities, momentum, lr_decay):
+        """Apply ``lr * g`` (``steps``) with momentum and weight decay ``lr * lambda``."""
+        if momentum == 0.0 and lr_decay == 0.0:
+            self._W += steps[0]
+            self._visible_bias += steps[1]
+            self._hidden_bias += steps[2]
+            return
+        for velocity, step in zip(velocities, steps, strict=True):
+            velocity *= momentum
+            velocity += step
+        velocities[0] -= lr_decay * self._W  # decay on the weights only, not on the biases
+        self._W += velocities[0]
+        self._visible_bias += velocities[1]
+        self._hidden_bias += velocities[2]
+
+    def fit(
+        self,
+        x,
+        epochs,
+        lr,
+        batch_size=10,
+        k=1,
+        persistent=False,
+        momentum=0.5,
+        weight_decay=1e-4,
+        x_val=None,
+        rng=None,
+        progress=True,
+        keep_snapshots=False,
+    ) -> RBMHistory:
+        """Train by CD-k, or PCD-k with ``persistent=True``; returns an :class:`RBMHistory`.
+
+        Every epoch visits the rows of ``x`` in a new order drawn from ``rng``, in batches of
+        ``batch_size``. For each parameter :math:`\\theta` with CD/PCD gradient estimate
+        :math:`g` (:meth:`cd_gradients`, module docstring), velocity :math:`u` starts at 0 and
+
+        .. math::
+
+            u \\leftarrow \\text{momentum}\\, u + \\text{lr}\\,(g - \\lambda \\theta), \\qquad
+            \\theta \\leftarrow \\theta + u,
+
+        with the L2 weight decay :math:`\\lambda` = ``weight_decay`` on ``W`` only, not on the
+        biases (Hinton 2010, §9-10: momentum 0.5 to 0.9, decay 1e-4 to 1e-2).
+        ``momentum=0, weight_decay=0, persistent=True`` is scikit-learn's ``BernoulliRBM``.
+        ``progress`` shows a tqdm bar; ``keep_snapshots`` stores a copy of the machine after
+        each epoch in ``RBMHistory.snapshots`` (the filters as they learn, for a slider).
+        """
+        x = _as_visible("x", x, self.n_visible)
+        if x_val is not None:
+            x_val = _as_visible("x_val", x_val, self.n_visible)
+        epochs = positive_int("epochs", epochs)
+        lr = as_positive("lr", lr)
+        batch_size = positive_int("batch_size", batch_size)
+        k = positive_int("k", k)
+        momentum = as_momentum(momentum)
+        weight_decay = _as_weight_decay(weight_decay)
+        rng = as_rng(rng)
+
+        history = RBMHistory(algorithm=f"{'PCD' if persistent else 'CD'}-{k}")
+        monitor = self._monitor(x, x_val, rng)
+        velocities = [np.zeros_like(self._W), np.zeros(self.n_visible), np.zeros(self.n_hidden)]
+        chains = None
+        # The matrices are small: one BLAS thread is faster than several (start-up dominates).
+        with (
+            threadpool_limits(limits=1, user_api="blas"),
+            tqdm(range(epochs), desc=history.algorithm, disable=not progress) as bar,
+        ):
+            for _ in bar:
+                order = rng.permutation(len(x))
+                for start in range(0, len(x), batch_size):
+                    v0 = x[order[start : start + batch_size]]
+                    if persistent and chains is None:
+                        chains = _sample(self._hidden_probs(v0), rng)
+                    v, h, chains = self._phases(v0, k, rng, chains)
+                    steps = self._gradients(v, h, len(v0), scale=lr)
+                    self._step(steps, velocities, momentum, lr * weight_decay)
+                monitor(history)
+                bar.set_postfix(recon=f"{history.reconstruction_error[-1]:.4f}")
+                if keep_snapshots:
+                    history.snapshots.append(self.copy())
+        return history
+
+    def _monitored(self, v):
+        """Mean squared reconstruction error and mean free energy of ``v``, sharing ``v @ W``."""
+        z = v @ self._W + self._hidden_bias
+        free_energy = -(v @ self._visible_bias) - np.logaddexp(0.0, z).sum(axis=1)
+        error = np.mean((self._visible_probs(expit(z)) - v) ** 2)
+        return float(error), float(free_energy.mean())
+
+    def _monitor(self, x, x_val, rng):
+        """A function appending this epoch's numbers to a history (subsets drawn once)."""
+        n_monitor = min(len(x), MONITOR_SIZE if x_val is None else len(x_val))
+        train_subset = x[rng.choice(len(x), size=n_monitor, replace=False)]
+        flips = None if x_val is None else rng.integers(0, self.n_visible, size=len(x_val))
+
+        def record(history):
+            error, free_energy = self._monitored(train_subset)
+            history.reconstruction_error.append(error)
+            history.free_energy.append(free_energy)
+            if x_val is not None:
+                error, free_energy = self._monitored(x_val)
+                history.val_reconstruction_error.append(error)
+                history.val_free_energy.append(free_energy)
+                pseudo = self.pseudo_likelihood(x_val, flip=flips)
+                history.val_pseudo_likelihood.append(float(pseudo.mean()))
+
+        return record
+
+
+# --- deep belief nets ------------------------------------------------------------------------
+
+
+class DBN:
+    """A stack of RBMs trained greedily, layer by layer (Hinton, Osindero & Teh 2006).
+
+    ``layer_sizes = [n_visible, hidden_1, ..., hidden_L]`` makes ``L`` RBMs; RBM ``i`` has
+    ``layer_sizes[i]`` visible and ``layer_sizes[i + 1]`` hidden units. ``init`` and ``rng``
+    draw their initial weights, as for :class:`RBM`.
+    """
+
+    def __init__(self, layer_sizes, init=0.01, rng=None):
+        if isinstance(layer_sizes, str) or not isinstance(layer_sizes, Sequence):
+            raise ValueError(f"layer_sizes must be a list of positive ints, got {layer_sizes!r}")
+        if len(layer_sizes) < 2:
+            raise ValueError(
+                f"layer_sizes must list the visible size and at least one hidden size, "
+                f"got {layer_sizes!r}"
+            )
+        sizes = [positive_int(f"layer_sizes[{i}]", n) for i, n in enumerate(layer_sizes)]
+        rng = as_rng(rng)
+        self.layer_sizes = tuple(sizes)
+        self.rbms = [RBM(n_in, n_out, init=init, rng=rng) for n_in, n_out in pairwise(sizes)]
+
+    def __repr__(self):
+        return f"DBN(layer_sizes={list(self.layer_sizes)})"
+
+    def transform(self, x):
+        """The top layer's hidden probabilities: ``x`` passed up through every RBM."""
+        for rbm in self.rbms:
+            x = rbm.transform(x)
+        return x
+
+    def pretrain(self, x, epochs, lr, x_val=None, rng=None, progress=True, **fit_options):
+        """Greedy layer-wise pre-training; returns one :class:`RBMHistory` per layer.
+
+        RBM 0 is fitted on ``x``; RBM ``i + 1`` on the hidden probabilities
+        :meth:`RBM.transform` of RBM ``i`` (likewise ``x_val``), each with :meth:`RBM.fit`
+        and the same ``epochs``, ``lr`` and ``fit_options`` (``batch_size``, ``k``,
+        ``persistent``, ``momentum``, ``weight_decay``). Lower layers are frozen once trained.
+        """
+        rng = as_rng(rng)
+        histories = []
+        for i, rbm in enumerate(self.rbms):
+            histories.append(
+                rbm.fit(x, epochs, lr, x_val=x_val, rng=rng, progress=progress, **fit_options)
+            )
+            if i < len(self.rbms) - 1:
+                x = rbm.transform(x)
+                x_val = None if x_val is None else rbm.transform(x_val)
+        return histories
+
+    def to_mlp(self, n_classes, output_init="xavier_normal", rng=None) -> MLP:
+        """An MLP ``[*layer_sizes, n_classes]`` with sigmoid units, ready for fine-tuning.
+
+        Hidden layer ``i`` gets RBM ``i``'s ``W`` and ``hidden_bias`` (copies), so its output
+        is :meth:`RBM.transform`; the output layer is fresh, drawn with ``output_init`` (any
+        ``init`` that :class:`lib.network.MLP` takes) from ``rng``, with a zero bias.
+        """
+        n_classes = positive_int("n_classes", n_classes)
+        net = MLP([*self.layer_sizes, n_classes], activation="sigmoid", init=output_init, rng=rng)
+        net.set_weights(
+            [rbm.W for rbm in self.rbms] + [net.weights[-1]],
+            [rbm.hidden_bias for rbm in self.rbms] + [net.biases[-1]],
+        )
+        return net
+
+
+# Chapter 6's fine-tuning experiment lives with the other training comparisons; chapters
+# import it from here too.
+from lib.comparison import finetune_curves, labelled_subset  # noqa: E402
