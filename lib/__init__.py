@@ -1,6 +1,20 @@
 """Reusable code for the weight-initialization course.
 
-Modules: ``initializers``, ``activations``, ``network``, ``data``, ``plots``.
 Weights follow the ``x @ W`` convention everywhere: a dense layer's ``W`` has shape
-``(fan_in, fan_out)``.
+``(fan_in, fan_out)``. Every random draw takes an explicit ``rng``.
+
+Where each idea lives:
+
+- ``validation``: argument checks shared by every module (``as_rng`` among them);
+- ``initializers``: every initializer with its formula; fans, gains and stds;
+- ``activations``: activation functions, their derivatives and responses;
+- ``network``: the multilayer perceptron (forward, backward, SGD);
+- ``propagation``: forward-only experiments on a deep untrained stack (chapters 2, 4, 5);
+- ``theory``: closed-form variance propagation through rectifier networks;
+- ``symmetry``: chapter 1's constant starts; ``lsuv``: LSUV initialization;
+- ``rbm``: RBMs and deep belief nets; ``comparison``: training runs compared over seeds,
+  the grid of chapter 7, chaos tests and chapter 6's fine-tuning;
+- ``data``: the bundled digits; ``stats``: summary numbers behind the figures;
+- ``plots``: the figures (a package by subject); ``widgets``: sliders wired to the above;
+- ``checks``: exercise checks that name the likely mistake.
 """

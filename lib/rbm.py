@@ -399,16 +399,17 @@ class RBM:
         weighted_h = h * row_weights[:, np.newaxis]
         return v.T @ weighted_h, row_weights @ v, weighted_h.sum(axis=0)
 
-    def _step(self, steps, velocities, momentum, lr_decay):
-        """Apply ``lr * g`` (``steps``) with momentum and weight decay ``lr * lambda``."""
+    def _apply_updates(self, updates, velocities, momentum, lr_decay):
+        """Apply the updates ``lr * g`` (one per parameter) with momentum and weight decay
+        ``lr * lambda``. (``steps`` means Gibbs steps elsewhere in this class.)"""
         if momentum == 0.0 and lr_decay == 0.0:
-            self._W += steps[0]
-            self._visible_bias += steps[1]
-            self._hidden_bias += steps[2]
+            self._W += updates[0]
+            self._visible_bias += updates[1]
+            self._hidden_bias += updates[2]
             return
-        for velocity, step in zip(velocities, steps, strict=True):
+        for velocity, update in zip(velocities, updates, strict=True):
             velocity *= momentum
-            velocity += step
+            velocity += update
         velocities[0] -= lr_decay * self._W  # decay on the weights only, not on the biases
         self._W += velocities[0]
         self._visible_bias += velocities[1]
@@ -473,8 +474,8 @@ class RBM:
                     if persistent and chains is None:
                         chains = _sample(self._hidden_probs(v0), rng)
                     v, h, chains = self._phases(v0, k, rng, chains)
-                    steps = self._gradients(v, h, len(v0), scale=lr)
-                    self._step(steps, velocities, momentum, lr * weight_decay)
+                    updates = self._gradients(v, h, len(v0), scale=lr)
+                    self._apply_updates(updates, velocities, momentum, lr * weight_decay)
                 monitor(history)
                 bar.set_postfix(recon=f"{history.reconstruction_error[-1]:.4f}")
                 if keep_snapshots:

@@ -90,7 +90,8 @@ def heatmap(
 ) -> Figure:
     """A 2-D table as coloured cells with each value written in its cell.
 
-    Made for comparison grids such as initializer (rows) x activation (columns) -> accuracy.
+    Made for comparison grids such as activation (rows) x initializer (columns) -> accuracy,
+    as in chapter 7.
     ``fmt`` is the format spec of the written values (``".2f"``, ``".1%"``, ...); non-finite
     cells (a diverged run) are grey and read ``nan`` or ``inf``. ``cell_text`` maps
     ``(row, col)`` to a text written instead of that cell's value (``"chaotic"``, say).
