@@ -1,0 +1,217 @@
+"""Checks of chapter 6's exercises: one CD-1 update and the free energy, with named mistakes."""
+
+from collections.abc import Callable
+
+import numpy as np
+
+from lib import rbm
+
+# --- chapter 6: restricted Boltzmann machines ------------------------------------------------
+
+#: The small RBM the RBM checks run on: n_visible != n_hidden, so a transposed W cannot pass.
+RBM_CHECK_SHAPE = (7, 5, 3)  # (batch, n_visible, n_hidden)
+_RBM_RTOL = 1e-6
+
+
+def _rbm_problem(seed: int = 0):
+    """A random RBM (W, visible_bias, hidden_bias) and a batch of grey visible values."""
+    n_samples, n_visible, n_hidden = RBM_CHECK_SHAPE
+    rng = np.random.default_rng(seed)
+    w = rng.normal(0.0, 0.8, (n_visible, n_hidden))
+    visible_bias = rng.normal(0.0, 0.5, n_visible)
+    hidden_bias = rng.normal(0.0, 0.5, n_hidden)
+    v0 = rng.random((n_samples, n_visible))
+    return w, visible_bias, hidden_bias, v0
+
+
+def _call_student(fn: Callable, args: tuple, signature: str):
+    try:
+        return fn(*(np.array(arg) if isinstance(arg, np.ndarray) else arg for arg in args))
+    except (ValueError, IndexError) as error:
+        raise AssertionError(
+            f"calling {signature} raised {type(error).__name__}: {error}.\n"
+            "Check the shapes: W is (n_visible, n_hidden) in this course, so "
+            "p(h | v) = sigmoid(v @ W + hidden_bias) and p(v | h) = sigmoid(h @ W.T + visible_bias)"
+        ) from error
+
+
+def _cd1_by_hand(
+    w,
+    visible_bias,
+    hidden_bias,
+    v0,
+    lr,
+    seed,
+    *,
+    sample_positive=False,
+    drive_with_probs=False,
+    sample_reconstruction=False,
+):
+    """One CD-1 update written out, with switches that reproduce the usual mistakes."""
+    rng = np.random.default_rng(seed)
+    machine = rbm.RBM.from_parameters(w, visible_bias, hidden_bias)
+    h0 = machine.transform(v0)
+    h0_sample = (rng.random(h0.shape) < h0).astype(float)
+    v1 = machine.visible_probs(h0 if drive_with_probs else h0_sample)
+    if sample_reconstruction:
+        v1 = (rng.random(v1.shape) < v1).astype(float)
+    h1 = machine.transform(v1)
+    h_positive = h0_sample if sample_positive else h0
+    n = len(v0)
+    return (
+        lr * (v0.T @ h_positive - v1.T @ h1) / n,
+        lr * (v0 - v1).mean(axis=0),
+        lr * (h_positive - h1).mean(axis=0),
+    )
+
+
+def _cd1_mistakes(w, visible_bias, hidden_bias, v0, lr, seed, step):
+    """{description: (W, visible_bias, hidden_bias) that mistake returns}."""
+    old = (w, visible_bias, hidden_bias)
+    n = len(v0)
+
+    def updated(changes):
+        return tuple(p + d for p, d in zip(old, changes, strict=True))
+
+    def variant(**switches):
+        return updated(_cd1_by_hand(w, visible_bias, hidden_bias, v0, lr, seed, **switches))
+
+    return {
+        "the sign is flipped: the update is <v h>_data - <v h>_model (positive phase minus "
+        "negative phase), added to the parameters (gradient ascent on the log-likelihood)": (
+            updated(tuple(-d for d in step))
+        ),
+        "the 1/batch averaging is missing: divide the statistics by the number of rows": (
+            updated(tuple(n * d for d in step))
+        ),
+        "the learning rate is missing from the update": updated(tuple(d / lr for d in step)),
+        "you returned the change, not the updated parameters (old + change)": step,
+        "the positive phase uses the sampled hidden states; use the probabilities "
+        "p(h | v0) for the statistics and the samples only to drive the reconstruction": (
+            variant(sample_positive=True)
+        ),
+        "the reconstruction is driven by the hidden probabilities; sample h0 first "
+        "(h0 = rng.random(shape) < p(h | v0)) and reconstruct from the binary states": (
+            variant(drive_with_probs=True)
+        ),
+        "the reconstruction was sampled; keep it as the probabilities p(v | h0) "
+        "(Hinton's practical guide)": variant(sample_reconstruction=True),
+    }
+
+
+def _as_three_arrays(result, shapes, what):
+    if not isinstance(result, tuple | list) or len(result) != 3:
+        raise AssertionError(
+            f"{what} should return three arrays (W, visible_bias, hidden_bias), got "
+            f"{type(result).__name__}"
+        )
+    arrays = [np.asarray(value, dtype=float) for value in result]
+    for name, array, shape in zip(
+        ("W", "visible_bias", "hidden_bias"), arrays, shapes, strict=True
+    ):
+        if array.shape != shape:
+            hint = ""
+            if name == "W" and array.shape == shape[::-1]:
+                hint = (
+                    " W is transposed: in this course W has shape (n_visible, n_hidden) and the "
+                    "statistics are v.T @ h"
+                )
+            raise AssertionError(f"{name} should have shape {shape}, got {array.shape}.{hint}")
+    return arrays
+
+
+def check_cd1_update(fn: Callable) -> None:
+    """Check a student's CD-1 update ``fn(W, visible_bias, hidden_bias, v0, lr, rng)``.
+
+    ``fn`` returns the updated ``(W, visible_bias, hidden_bias)`` after one step of CD-1 on the
+    batch ``v0`` (Hinton 2002; the recipe of Hinton's 2010 guide, as in :mod:`lib.rbm`):
+
+    - ``h0 = sigmoid(v0 @ W + hidden_bias)``; sample it with ONE draw
+      ``h0_sample = rng.random(h0.shape) < h0``;
+    - ``v1 = sigmoid(h0_sample @ W.T + visible_bias)`` (probabilities), ``h1 = sigmoid(v1 @ W
+      + hidden_bias)``;
+    - ``W += lr * (v0.T @ h0 - v1.T @ h1) / N``, ``visible_bias += lr * mean(v0 - v1)``,
+      ``hidden_bias += lr * mean(h0 - h1)``.
+
+    The reference is :meth:`lib.rbm.RBM.cd_gradients` with the same seeded ``rng``. A wrong
+    answer names the likely mistake (sign flipped, averaging missing, samples where the
+    probabilities belong, W transposed, ...); on success one line is printed.
+    """
+    w, visible_bias, hidden_bias, v0 = _rbm_problem()
+    lr, seed = 0.1, 3
+    machine = rbm.RBM.from_parameters(w, visible_bias, hidden_bias)
+    step = tuple(lr * g for g in machine.cd_gradients(v0, k=1, rng=seed))
+    expected = [p + d for p, d in zip((w, visible_bias, hidden_bias), step, strict=True)]
+    signature = "fn(W, visible_bias, hidden_bias, v0, lr, rng)"
+    result = _call_student(
+        fn, (w, visible_bias, hidden_bias, v0, lr, np.random.default_rng(seed)), signature
+    )
+    got = _as_three_arrays(result, [p.shape for p in expected], "your CD-1 update")
+    names = ("W", "visible_bias", "hidden_bias")
+    wrong = [i for i in range(3) if not np.allclose(got[i], expected[i], rtol=_RBM_RTOL, atol=1e-9)]
+    if not wrong:
+        print("✓ CD-1 update: W, visible_bias and hidden_bias match lib.rbm.")
+        return
+    first = wrong[0]
+    error = np.abs(got[first] - expected[first]).max()
+    message = (
+        f"CD-1 update: {names[first]} differs from lib.rbm by up to {error:.3g} "
+        f"(wrong: {', '.join(names[i] for i in wrong)})."
+    )
+    for description, values in _cd1_mistakes(
+        w, visible_bias, hidden_bias, v0, lr, seed, step
+    ).items():
+        if all(np.allclose(got[i], values[i], rtol=_RBM_RTOL, atol=1e-9) for i in wrong):
+            raise AssertionError(f"{message}\nLikely mistake: {description}.")
+    raise AssertionError(
+        f"{message}\nCheck the formulas in the docstring, and that the only random draw is "
+        "rng.random(h0.shape) for the hidden sample."
+    )
+
+
+def _free_energy_mistakes(v, w, visible_bias, hidden_bias):
+    pre = v @ w + hidden_bias
+    softplus = np.logaddexp(0.0, pre).sum(axis=1)
+    bias_term = v @ visible_bias
+    return {
+        "the sign of the visible-bias term is flipped: F(v) = -v·b - sum_j log(1 + e^(...))": (
+            bias_term - softplus
+        ),
+        "the log(1 + exp(.)) is missing around c_j + v W_j: summing out a binary h_j gives "
+        "log(1 + e^x), not x": -bias_term - pre.sum(axis=1),
+        "the whole sign is flipped: you returned -F(v), the unnormalised log-probability": (
+            bias_term + softplus
+        ),
+        "the hidden bias is missing inside log(1 + exp(hidden_bias + v @ W))": (
+            -bias_term - np.logaddexp(0.0, v @ w).sum(axis=1)
+        ),
+        "the visible-bias term -v·b is missing": -softplus,
+    }
+
+
+def check_free_energy(fn: Callable) -> None:
+    """Check a student's ``fn(v, W, visible_bias, hidden_bias)`` -> free energy of each row.
+
+    The reference is :meth:`lib.rbm.RBM.free_energy`,
+    ``F(v) = -v @ visible_bias - sum_j log(1 + exp(hidden_bias_j + (v @ W)_j))``, one value per
+    row of ``v``. A wrong answer names the likely mistake (sign of the bias term,
+    ``log(1 + exp)`` missing, ...); on success one line is printed.
+    """
+    w, visible_bias, hidden_bias, v = _rbm_problem(seed=1)
+    expected = rbm.RBM.from_parameters(w, visible_bias, hidden_bias).free_energy(v)
+    signature = "fn(v, W, visible_bias, hidden_bias)"
+    got = _call_student(fn, (v, w, visible_bias, hidden_bias), signature)
+    got = np.asarray(got, dtype=float)
+    if got.shape != expected.shape:
+        raise AssertionError(
+            f"free energy: expected one value per row of v, shape {expected.shape}, got shape "
+            f"{got.shape}. Sum over the hidden units (axis=1), not over the samples."
+        )
+    if np.allclose(got, expected, rtol=_RBM_RTOL, atol=1e-9):
+        print("✓ free energy: matches lib.rbm on every row.")
+        return
+    message = f"free energy: expected {np.round(expected[:3], 4)}..., got {np.round(got[:3], 4)}..."
+    for description, values in _free_energy_mistakes(v, w, visible_bias, hidden_bias).items():
+        if np.allclose(got, values, rtol=_RBM_RTOL, atol=1e-9):
+            raise AssertionError(f"{message}\nLikely mistake: {description}.")
+    raise AssertionError(f"{message}\nCheck each term of F(v) against the docstring.")
