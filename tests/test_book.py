@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import jupytext
 import pytest
 import yaml
 
@@ -54,6 +55,19 @@ def test_every_chapter_notebook_is_in_the_toc():
     for path in NOTEBOOKS:
         name = str(path.relative_to(ROOT).with_suffix(""))
         assert name in listed, f"{name} is not in _toc.yml"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_chapter_text_form_is_in_step_with_the_notebook(path):
+    """Each chapter's MyST Markdown twin (what reviewers read) matches the notebook."""
+
+    text_form = path.with_suffix(".md")
+    assert text_form.is_file(), f"{text_form.name} is missing: run jupytext --sync {path.name}"
+    expected = jupytext.writes(jupytext.read(path), fmt="md:myst")
+    assert text_form.read_text() == expected, (
+        f"{text_form.name} is out of step with {path.name}: "
+        "run .venv/bin/jupytext --sync chapters/*.ipynb"
+    )
 
 
 def test_repository_url_is_set_once_and_points_to_main():
