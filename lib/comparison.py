@@ -30,9 +30,8 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from lib import activations, initializers
-from lib.data import Dataset
 from lib.network import MLP
-from lib.validation import as_positive, is_int, positive_int
+from lib.validation import as_dataset, as_layer_sizes, as_positive, as_seeds, positive_int
 
 __all__ = [
     "CHAOS_RTOL",
@@ -180,20 +179,6 @@ def _as_names(name, values, check):
     return tuple(check(value) for value in values)
 
 
-def _as_seeds(seeds):
-    if isinstance(seeds, str) or not isinstance(seeds, Sequence) or len(seeds) == 0:
-        raise ValueError(f"seeds must be a non-empty list of ints, got {seeds!r}")
-    if not all(is_int(seed) and seed >= 0 for seed in seeds):
-        raise ValueError(f"seeds must hold non-negative ints, got {seeds!r}")
-    return tuple(int(seed) for seed in seeds)
-
-
-def _as_dataset(data):
-    if not isinstance(data, Dataset):
-        raise ValueError(f"data must be a lib.data.Dataset (load_digits()), got {type(data)}")
-    return data
-
-
 def _activation_name(activation):
     return activations.get(activation).name
 
@@ -243,11 +228,10 @@ def _train(data, activation, init, layer_sizes, epochs, lr, batch_size, seed, nu
     )
 
 
-def _check_budget(layer_sizes, epochs, lr, batch_size):
-    if isinstance(layer_sizes, str) or not isinstance(layer_sizes, Sequence):
-        raise ValueError(f"layer_sizes must be a list of positive ints, got {layer_sizes!r}")
+def _training_budget(layer_sizes, epochs, lr, batch_size):
+    """The training budget shared by every run, each argument checked by lib.validation."""
     return (
-        tuple(layer_sizes),
+        as_layer_sizes(layer_sizes),
         positive_int("epochs", epochs),
         as_positive("lr", lr),
         positive_int("batch_size", batch_size),
@@ -261,9 +245,9 @@ def train_run(data, activation, init, layer_sizes, epochs, lr, batch_size=32, se
     the initial weights and then the order of the mini-batches, so two runs with the same seed
     and different inits see the same batches.
     """
-    budget = _check_budget(layer_sizes, epochs, lr, batch_size)
-    seed = _as_seeds([seed])[0]
-    return _train(_as_dataset(data), _activation_name(activation), _as_init(init), *budget, seed)
+    budget = _training_budget(layer_sizes, epochs, lr, batch_size)
+    seed = as_seeds([seed])[0]
+    return _train(as_dataset(data), _activation_name(activation), _as_init(init), *budget, seed)
 
 
 def loss_curves(data, activation, init, layer_sizes, epochs, lr, batch_size=32, seeds=(0, 1, 2)):
@@ -271,7 +255,7 @@ def loss_curves(data, activation, init, layer_sizes, epochs, lr, batch_size=32, 
     ``lib.plots.training_curves`` (``nan`` after a divergence). Returns a list of arrays."""
     return [
         train_run(data, activation, init, layer_sizes, epochs, lr, batch_size, seed).loss
-        for seed in _as_seeds(seeds)
+        for seed in as_seeds(seeds)
     ]
 
 
@@ -335,10 +319,10 @@ def chaos_test(data, activation, init, layer_sizes, epochs, lr, batch_size=32, s
     >>> test.n_chaotic
     0
     """
-    data = _as_dataset(data)
+    data = as_dataset(data)
     activation, init = _activation_name(activation), _as_init(init)
-    budget = _check_budget(layer_sizes, epochs, lr, batch_size)
-    seeds = _as_seeds(seeds)
+    budget = _training_budget(layer_sizes, epochs, lr, batch_size)
+    seeds = as_seeds(seeds)
     runs = [_train(data, activation, init, *budget, seed) for seed in seeds]
     twins = [_train(data, activation, init, *budget, seed, nudged=True) for seed in seeds]
     return ChaosTest(
@@ -371,11 +355,11 @@ def run_grid(
     ``check_chaos`` also trains each seed from nudged weights, as :func:`chaos_test` does
     (twice the time), and marks the cells whose result depends on the machine.
     """
-    data = _as_dataset(data)
+    data = as_dataset(data)
     act_names = _as_names("activations", activations, _activation_name)
     init_values = _as_names("inits", inits, _as_init)
-    seeds = _as_seeds(seeds)
-    budget = _check_budget(layer_sizes, epochs, lr, batch_size)
+    seeds = as_seeds(seeds)
+    budget = _training_budget(layer_sizes, epochs, lr, batch_size)
     if not isinstance(check_chaos, bool):
         raise ValueError(f"check_chaos must be True or False, got {check_chaos!r}")
     shape = (len(act_names), len(init_values), len(seeds))
@@ -432,7 +416,7 @@ def finetune_curves(data, starts, epochs, lr, batch_size=32, momentum=0.0, per_c
     (:func:`labelled_subset`): the regime where unsupervised pre-training was meant to help.
     Returns ``{label: array (n_seeds, epochs)}``, ready for ``lib.plots.training_curves``.
     """
-    data = _as_dataset(data)
+    data = as_dataset(data)
     if not isinstance(starts, Mapping) or not starts:
         raise ValueError(f"starts must be a non-empty dict label -> list of starts, got {starts!r}")
     for label, seeded_starts in starts.items():

@@ -31,7 +31,6 @@ identical layers fed with Gaussian noise, is :func:`propagate`.
 """
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -46,10 +45,12 @@ from lib.initializers import as_initializer, as_rng, draw_weights
 from lib.propagation import Propagation, propagate
 from lib.validation import (
     as_inputs,
+    as_labels,
+    as_layer_sizes,
     as_momentum,
+    as_parameter_list,
     as_positive,
     check_finite,
-    is_int,
     positive_int,
 )
 
@@ -111,49 +112,6 @@ class History:
 # --- validation at the boundary --------------------------------------------------------------
 
 
-def _as_layer_sizes(layer_sizes):
-    if isinstance(layer_sizes, str) or not isinstance(layer_sizes, Sequence):
-        raise ValueError(f"layer_sizes must be a list of positive ints, got {layer_sizes!r}")
-    if len(layer_sizes) < 2 or not all(is_int(n) and n >= 1 for n in layer_sizes):
-        raise ValueError(
-            "layer_sizes must list at least two positive ints (inputs, ..., classes), "
-            f"got {layer_sizes!r}"
-        )
-    return tuple(int(n) for n in layer_sizes)
-
-
-def _as_labels(name, y, n_samples, n_classes):
-    """``y`` as a 1-d int array of ``n_samples`` class indices in ``[0, n_classes)``."""
-    y = np.asarray(y)
-    if y.shape != (n_samples,):
-        raise ValueError(f"{name} must have shape ({n_samples},), one label per row, got {y.shape}")
-    if not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"{name} must hold integer class indices, got dtype {y.dtype}")
-    if y.min() < 0 or y.max() >= n_classes:
-        raise ValueError(
-            f"{name} must hold class indices in [0, {n_classes}), "
-            f"got values from {y.min()} to {y.max()}"
-        )
-    return y.astype(np.intp)
-
-
-def _as_parameters(name, arrays, expected_shapes):
-    """Copies of ``arrays`` as float64, checked one by one against ``expected_shapes``."""
-    if isinstance(arrays, np.ndarray) or not isinstance(arrays, Sequence):
-        raise ValueError(f"{name} must be a list of arrays, one per layer, got {type(arrays)}")
-    if len(arrays) != len(expected_shapes):
-        raise ValueError(f"{name} must hold {len(expected_shapes)} arrays, got {len(arrays)}")
-    checked = []
-    for i, (array, shape) in enumerate(zip(arrays, expected_shapes, strict=True)):
-        array = np.array(array, dtype=np.float64)
-        if array.shape != shape:
-            raise ValueError(f"{name}[{i}] (layer {i}) must have shape {shape}, got {array.shape}")
-        if not np.all(np.isfinite(array)):
-            raise ValueError(f"{name}[{i}] (layer {i}) contains NaN or inf")
-        checked.append(array)
-    return checked
-
-
 # --- the network -----------------------------------------------------------------------------
 
 
@@ -202,7 +160,7 @@ class MLP:
     """
 
     def __init__(self, layer_sizes, activation="relu", init="he_normal", rng=None):
-        self.layer_sizes = _as_layer_sizes(layer_sizes)
+        self.layer_sizes = as_layer_sizes(layer_sizes)
         self.activation = activations.get(activation)
         init = as_initializer(init)
         self._weights = draw_weights(init, self._weight_shapes(), as_rng(rng))
@@ -229,7 +187,7 @@ class MLP:
 
     @weights.setter
     def weights(self, weights):
-        self._weights = _as_parameters("weights", weights, self._weight_shapes())
+        self._weights = as_parameter_list("weights", weights, self._weight_shapes())
 
     @property
     def biases(self):
@@ -237,7 +195,7 @@ class MLP:
 
     @biases.setter
     def biases(self, biases):
-        self._biases = _as_parameters("biases", biases, [(n,) for n in self.layer_sizes[1:]])
+        self._biases = as_parameter_list("biases", biases, [(n,) for n in self.layer_sizes[1:]])
 
     def set_weights(self, weights, biases=None):
         """Replace all weights, and the biases too unless ``biases`` is None (kept as they are).
@@ -245,7 +203,7 @@ class MLP:
         Shapes are checked layer by layer (ValueError naming the layer) before anything
         changes, and the arrays are copied.
         """
-        checked_weights = _as_parameters("weights", weights, self._weight_shapes())
+        checked_weights = as_parameter_list("weights", weights, self._weight_shapes())
         if biases is not None:
             self.biases = biases
         self._weights = checked_weights
@@ -274,7 +232,7 @@ class MLP:
         a value overflows (see the module docstring).
         """
         x = as_inputs("x", x, self.layer_sizes[0])
-        return self._loss_and_grads(x, _as_labels("y", y, len(x), self.n_classes))
+        return self._loss_and_grads(x, as_labels("y", y, len(x), self.n_classes))
 
     def _loss_and_grads(self, x, y):
         trace = self._forward(x)
@@ -307,7 +265,7 @@ class MLP:
     def accuracy(self, x, y):
         """Fraction of rows of ``x`` whose predicted class equals ``y``."""
         x = as_inputs("x", x, self.layer_sizes[0])
-        return self._accuracy(x, _as_labels("y", y, len(x), self.n_classes))
+        return self._accuracy(x, as_labels("y", y, len(x), self.n_classes))
 
     def _accuracy(self, x, y):
         return float(np.mean(self._forward(x).logits.argmax(axis=1) == y))
@@ -339,12 +297,12 @@ class MLP:
         printed when ``progress``) says where. ``progress`` shows a tqdm bar over epochs.
         """
         x = as_inputs("x", x, self.layer_sizes[0])
-        y = _as_labels("y", y, len(x), self.n_classes)
+        y = as_labels("y", y, len(x), self.n_classes)
         if (x_val is None) != (y_val is None):
             raise ValueError("x_val and y_val must be given together")
         if x_val is not None:
             x_val = as_inputs("x_val", x_val, self.layer_sizes[0])
-            y_val = _as_labels("y_val", y_val, len(x_val), self.n_classes)
+            y_val = as_labels("y_val", y_val, len(x_val), self.n_classes)
         epochs = positive_int("epochs", epochs)
         lr = as_positive("lr", lr)
         batch_size = positive_int("batch_size", batch_size)

@@ -58,7 +58,6 @@ References
   UTML TR 2010-003.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -69,7 +68,15 @@ from tqdm.auto import tqdm
 
 from lib.initializers import as_initializer, as_rng, draw_weights
 from lib.network import MLP
-from lib.validation import as_inputs, as_momentum, as_positive, as_real, positive_int
+from lib.validation import (
+    as_inputs,
+    as_layer_sizes,
+    as_momentum,
+    as_parameter,
+    as_positive,
+    as_real,
+    positive_int,
+)
 
 __all__ = ["DBN", "RBM", "RBMHistory", "finetune_curves", "labelled_subset"]
 
@@ -220,21 +227,13 @@ class RBM:
 
     # --- parameters, checked on assignment ---------------------------------------------------
 
-    def _checked(self, name, value, shape):
-        array = np.array(value, dtype=np.float64)
-        if array.shape != shape:
-            raise ValueError(f"{name} must have shape {shape}, got {array.shape}")
-        if not np.all(np.isfinite(array)):
-            raise ValueError(f"{name} contains NaN or inf")
-        return array
-
     @property
     def W(self):
         return self._W
 
     @W.setter
     def W(self, value):
-        self._W = self._checked("W", value, (self.n_visible, self.n_hidden))
+        self._W = as_parameter("W", value, (self.n_visible, self.n_hidden))
 
     @property
     def visible_bias(self):
@@ -242,7 +241,7 @@ class RBM:
 
     @visible_bias.setter
     def visible_bias(self, value):
-        self._visible_bias = self._checked("visible_bias", value, (self.n_visible,))
+        self._visible_bias = as_parameter("visible_bias", value, (self.n_visible,))
 
     @property
     def hidden_bias(self):
@@ -250,7 +249,7 @@ class RBM:
 
     @hidden_bias.setter
     def hidden_bias(self, value):
-        self._hidden_bias = self._checked("hidden_bias", value, (self.n_hidden,))
+        self._hidden_bias = as_parameter("hidden_bias", value, (self.n_hidden,))
 
     # --- conditionals, trusted inputs --------------------------------------------------------
 
@@ -521,14 +520,7 @@ class DBN:
     """
 
     def __init__(self, layer_sizes, init=0.01, rng=None):
-        if isinstance(layer_sizes, str) or not isinstance(layer_sizes, Sequence):
-            raise ValueError(f"layer_sizes must be a list of positive ints, got {layer_sizes!r}")
-        if len(layer_sizes) < 2:
-            raise ValueError(
-                f"layer_sizes must list the visible size and at least one hidden size, "
-                f"got {layer_sizes!r}"
-            )
-        sizes = [positive_int(f"layer_sizes[{i}]", n) for i, n in enumerate(layer_sizes)]
+        sizes = as_layer_sizes(layer_sizes, what="(visible, hidden_1, ...)")
         rng = as_rng(rng)
         self.layer_sizes = tuple(sizes)
         self.rbms = [RBM(n_in, n_out, init=init, rng=rng) for n_in, n_out in pairwise(sizes)]

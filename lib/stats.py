@@ -6,59 +6,20 @@ printed, tested or tabulated on its own. Non-finite values (a diverged network p
 """
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
-from lib.validation import as_positive, as_real, positive_int
+# as_float_array, check_bounds and check_layers live in validation; stats re-exports them.
+from lib.validation import (
+    as_float_array,
+    as_positive,
+    as_real,
+    check_bounds,
+    check_layers,
+    positive_int,
+)
 
 BANDS = ("minmax", "std")
-
-
-def as_float_array(values, name: str) -> np.ndarray:
-    """``values`` as a float64 array, or a ValueError naming ``name``."""
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"{name} must hold real numbers in a regular (not ragged) shape, got {values!r:.80}"
-        ) from error
-    return array
-
-
-def check_bounds(bounds, name: str) -> tuple[float, float]:
-    """``bounds`` as a float pair ``(lo, hi)`` with finite ``lo < hi``."""
-    try:
-        lo, hi = (float(bound) for bound in bounds)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a pair (lo, hi) of numbers, got {bounds!r}") from error
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ValueError(f"{name} must be finite with lo < hi, got {bounds!r}")
-    return lo, hi
-
-
-def check_layers(values_per_layer, name: str = "values_per_layer") -> list[np.ndarray]:
-    """Validate a per-layer collection and return it as a list of flat float64 arrays.
-
-    ``values_per_layer`` is a non-empty sequence with one array-like per layer (layers may differ
-    in size, each must hold at least one value).
-    """
-    if isinstance(values_per_layer, np.ndarray) and values_per_layer.ndim >= 2:
-        values_per_layer = list(values_per_layer)
-    if not isinstance(values_per_layer, Sequence) or isinstance(values_per_layer, str):
-        raise ValueError(
-            f"{name} must be a sequence with one array per layer, "
-            f"got {type(values_per_layer).__name__}"
-        )
-    if len(values_per_layer) == 0:
-        raise ValueError(f"{name} must hold at least one layer, got an empty sequence")
-    layers = []
-    for index, values in enumerate(values_per_layer):
-        layer = as_float_array(values, f"{name}[{index}]").ravel()
-        if layer.size == 0:
-            raise ValueError(f"{name}[{index}] (layer {index + 1}) is empty")
-        layers.append(layer)
-    return layers
 
 
 def layer_stats(

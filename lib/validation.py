@@ -6,6 +6,7 @@ Each check returns the value converted (a Python ``int`` or ``float``) or raises
 
 import math
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -90,3 +91,136 @@ def check_finite(what: str, *arrays) -> None:
     """
     if not all(np.all(np.isfinite(array)) for array in arrays):
         raise FloatingPointError(f"{what} overflowed to inf or NaN; the weights are too large")
+
+
+# --- arrays and per-layer collections (lib.stats, lib.plots) ---------------------------------
+
+
+def as_float_array(values, name: str) -> np.ndarray:
+    """``values`` as a float64 array, or a ValueError naming ``name``."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{name} must hold real numbers in a regular (not ragged) shape, got {values!r:.80}"
+        ) from error
+    return array
+
+
+def check_bounds(bounds, name: str) -> tuple[float, float]:
+    """``bounds`` as a float pair ``(lo, hi)`` with finite ``lo < hi``."""
+    try:
+        lo, hi = (float(bound) for bound in bounds)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be a pair (lo, hi) of numbers, got {bounds!r}") from error
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"{name} must be finite with lo < hi, got {bounds!r}")
+    return lo, hi
+
+
+def check_layers(values_per_layer, name: str = "values_per_layer") -> list[np.ndarray]:
+    """Validate a per-layer collection and return it as a list of flat float64 arrays.
+
+    ``values_per_layer`` is a non-empty sequence with one array-like per layer (layers may differ
+    in size, each must hold at least one value).
+    """
+    if isinstance(values_per_layer, np.ndarray) and values_per_layer.ndim >= 2:
+        values_per_layer = list(values_per_layer)
+    if not isinstance(values_per_layer, Sequence) or isinstance(values_per_layer, str):
+        raise ValueError(
+            f"{name} must be a sequence with one array per layer, "
+            f"got {type(values_per_layer).__name__}"
+        )
+    if len(values_per_layer) == 0:
+        raise ValueError(f"{name} must hold at least one layer, got an empty sequence")
+    layers = []
+    for index, values in enumerate(values_per_layer):
+        layer = as_float_array(values, f"{name}[{index}]").ravel()
+        if layer.size == 0:
+            raise ValueError(f"{name}[{index}] (layer {index + 1}) is empty")
+        layers.append(layer)
+    return layers
+
+
+def check_choice(value, allowed, name: str) -> None:
+    """A ValueError naming ``name`` unless ``value`` is one of ``allowed``."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+
+
+def check_text(value, name: str, optional: bool = True) -> None:
+    """A ValueError naming ``name`` unless ``value`` is a string (or None if ``optional``)."""
+    if optional and value is None:
+        return
+    if not isinstance(value, str):
+        allowed = "a string or None" if optional else "a string"
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+
+
+# --- networks, labels, parameters, seeds, data sets -------------------------------------------
+
+
+def as_layer_sizes(layer_sizes, what: str = "(inputs, ..., classes)") -> tuple[int, ...]:
+    """``layer_sizes`` as a tuple of at least two positive ints, ``what`` naming their roles."""
+    if isinstance(layer_sizes, str) or not isinstance(layer_sizes, Sequence):
+        raise ValueError(f"layer_sizes must be a list of positive ints {what}, got {layer_sizes!r}")
+    if len(layer_sizes) < 2 or not all(is_int(n) and n >= 1 for n in layer_sizes):
+        raise ValueError(
+            f"layer_sizes must list at least two positive ints {what}, got {layer_sizes!r}"
+        )
+    return tuple(int(n) for n in layer_sizes)
+
+
+def as_labels(name: str, y, n_samples: int, n_classes: int) -> np.ndarray:
+    """``y`` as a 1-d int array of ``n_samples`` class indices in ``[0, n_classes)``."""
+    y = np.asarray(y)
+    if y.shape != (n_samples,):
+        raise ValueError(f"{name} must have shape ({n_samples},), one label per row, got {y.shape}")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"{name} must hold integer class indices, got dtype {y.dtype}")
+    if y.min() < 0 or y.max() >= n_classes:
+        raise ValueError(
+            f"{name} must hold class indices in [0, {n_classes}), "
+            f"got values from {y.min()} to {y.max()}"
+        )
+    return y.astype(np.intp)
+
+
+def as_parameter(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
+    """A finite float64 copy of ``value`` with shape ``shape`` (a weight or a bias)."""
+    array = np.array(value, dtype=np.float64)
+    if array.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}, got {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return array
+
+
+def as_parameter_list(name: str, arrays, shapes) -> list[np.ndarray]:
+    """:func:`as_parameter` for a list with one array per layer, ``shapes[i]`` for layer ``i``."""
+    if isinstance(arrays, np.ndarray) or not isinstance(arrays, Sequence):
+        raise ValueError(f"{name} must be a list of arrays, one per layer, got {type(arrays)}")
+    if len(arrays) != len(shapes):
+        raise ValueError(f"{name} must hold {len(shapes)} arrays, got {len(arrays)}")
+    return [
+        as_parameter(f"{name}[{i}] (layer {i})", array, shape)
+        for i, (array, shape) in enumerate(zip(arrays, shapes, strict=True))
+    ]
+
+
+def as_seeds(seeds) -> tuple[int, ...]:
+    """``seeds`` as a non-empty tuple of non-negative ints (one training run each)."""
+    if isinstance(seeds, str) or not isinstance(seeds, Sequence) or len(seeds) == 0:
+        raise ValueError(f"seeds must be a non-empty list of ints, got {seeds!r}")
+    if not all(is_int(seed) and seed >= 0 for seed in seeds):
+        raise ValueError(f"seeds must hold non-negative ints, got {seeds!r}")
+    return tuple(int(seed) for seed in seeds)
+
+
+def as_dataset(data):
+    """``data`` if it is a :class:`lib.data.Dataset`, else a ValueError."""
+    from lib.data import Dataset  # here, not at the top: lib.data imports this module
+
+    if not isinstance(data, Dataset):
+        raise ValueError(f"data must be a lib.data.Dataset (load_digits()), got {type(data)}")
+    return data

@@ -12,7 +12,7 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.colors import Colormap
 
-from lib import stats
+from lib.validation import as_float_array
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -89,11 +89,6 @@ def format_value(value: float) -> str:
     return f"{value:.2e}"
 
 
-def _check_choice(value, allowed, name):
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
-
-
 def _check_series(series, name):
     """A labelled dict of curves as {str(label): float array}, validated."""
     if not isinstance(series, Mapping):
@@ -102,21 +97,13 @@ def _check_series(series, name):
         raise ValueError(f"{name} must hold at least one entry, got an empty dict")
     checked = {}
     for label, values in series.items():
-        curve = stats.as_float_array(values, f"{name}[{label!r}]")
+        curve = as_float_array(values, f"{name}[{label!r}]")
         if curve.ndim != 1 or curve.size == 0:
             raise ValueError(
                 f"{name}[{label!r}] must be a non-empty 1-D sequence, got shape {curve.shape}"
             )
         checked[str(label)] = curve
     return checked
-
-
-def _check_text(value, name, optional=True):
-    if optional and value is None:
-        return
-    if not isinstance(value, str):
-        allowed = "a string or None" if optional else "a string"
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
 
 
 def _new_axes(n_panels, n_cols, row_height, sharey=False, width=FIG_WIDTH):

@@ -13,14 +13,13 @@ from lib.plots._base import (
     _CURVE_POINTS,
     _PANEL_ROW_HEIGHT,
     COLORS,
-    _check_text,
     _finish,
     _new_axes,
     _reuse_axes,
     _styled,
     format_value,
 )
-from lib.validation import as_positive, positive_int
+from lib.validation import as_positive, check_text, positive_int
 
 
 def _default_label(activation: Activation) -> str:
@@ -75,7 +74,7 @@ def activation_curves(
     lo, hi = stats.check_bounds(z_range, "z_range")
     if saturation_threshold is not None:
         saturation_threshold = as_positive("saturation_threshold", saturation_threshold)
-    _check_text(title, "title")
+    check_text(title, "title")
     n_panels = len(checked)
     n_cols = min(n_panels, 3) if n_cols is None else positive_int("n_cols", n_cols)
     if axes is None:
@@ -116,7 +115,7 @@ def activation_response(response, activation, *, title: str | None = None, axes=
     histogram with their mean (the bias shift the next layer sees) and std. Right: the
     derivatives' histogram with the share below 0.01 (saturated or dead: no gradient passes).
     """
-    _check_text(title, "title")
+    check_text(title, "title")
     fig, (curve_ax, output_ax, derivative_ax) = (
         _new_axes(3, 3, 3.2) if axes is None else _reuse_axes(axes, 3, "axes")
     )

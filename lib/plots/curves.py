@@ -9,9 +9,7 @@ from matplotlib.ticker import MaxNLocator
 from lib import stats
 from lib.plots._base import (
     _THEORY_SUFFIX,
-    _check_choice,
     _check_series,
-    _check_text,
     _finish,
     _finite_limits,
     _masked_for_log,
@@ -19,7 +17,7 @@ from lib.plots._base import (
     _single_axes,
     _styled,
 )
-from lib.validation import as_positive, positive_int
+from lib.validation import as_float_array, as_positive, check_choice, check_text, positive_int
 
 # --- curves ---------------------------------------------------------------------------------
 
@@ -43,8 +41,8 @@ def std_by_depth(
     """
     measured = _check_series(curves, "curves")
     predicted = {} if theory is None else _check_series(theory, "theory")
-    _check_text(ylabel, "ylabel", optional=False)
-    _check_text(title, "title")
+    check_text(ylabel, "ylabel", optional=False)
+    check_text(title, "title")
     redrawn = ax is not None
     fig, ax = _single_axes(ax, 4.2)
     series = [(label, curve, False) for label, curve in measured.items()]
@@ -81,7 +79,7 @@ def _check_runs(histories, smooth, x):
         positive_int("smooth", smooth)
     tables = {}
     for label, runs in histories.items():
-        table = stats.as_float_array(runs, f"histories[{label!r}]")
+        table = as_float_array(runs, f"histories[{label!r}]")
         if table.ndim == 1:
             table = table[np.newaxis, :]
         if table.ndim != 2 or table.size == 0:
@@ -91,7 +89,7 @@ def _check_runs(histories, smooth, x):
             )
         tables[str(label)] = table
     if x is not None:
-        x = stats.as_float_array(x, "x")
+        x = as_float_array(x, "x")
         lengths = {label: table.shape[1] for label, table in tables.items()}
         if x.ndim != 1 or any(length != x.size for length in lengths.values()):
             raise ValueError(
@@ -123,11 +121,11 @@ def training_curves(
     (:func:`lib.stats.moving_average`). ``x`` gives the steps' positions (default 0, 1, ...).
     A diverged run (``nan``/``inf``) drops out where it stops being finite.
     """
-    _check_choice(band, stats.BANDS, "band")
+    check_choice(band, stats.BANDS, "band")
     tables, x = _check_runs(histories, smooth, x)
-    _check_text(ylabel, "ylabel", optional=False)
-    _check_text(xlabel, "xlabel", optional=False)
-    _check_text(title, "title")
+    check_text(ylabel, "ylabel", optional=False)
+    check_text(xlabel, "xlabel", optional=False)
+    check_text(title, "title")
     redrawn = ax is not None
     fig, ax = _single_axes(ax, 4.2)
     any_finite = False
@@ -179,16 +177,16 @@ def nudged_twins(
     for label, pair in pairs.items():
         if not isinstance(pair, Sequence) or len(pair) != 2:
             raise ValueError(f"pairs[{label!r}] must be (values, nudged values), got {pair!r:.80}")
-        drawn, nudged = (stats.as_float_array(v, f"pairs[{label!r}]") for v in pair)
+        drawn, nudged = (as_float_array(v, f"pairs[{label!r}]") for v in pair)
         if drawn.ndim != 1 or drawn.shape != nudged.shape or drawn.size == 0:
             raise ValueError(
                 f"pairs[{label!r}] must hold two 1-D sequences of equal length, got shapes "
                 f"{drawn.shape} and {nudged.shape}"
             )
         checked[str(label)] = (drawn, nudged)
-    _check_text(value, "value", optional=False)
+    check_text(value, "value", optional=False)
     nudge = as_positive("nudge", nudge)
-    _check_text(title, "title")
+    check_text(title, "title")
     redrawn = ax is not None
     fig, ax = _single_axes(ax, 4.6)
     everything = np.concatenate([np.concatenate(pair) for pair in checked.values()])

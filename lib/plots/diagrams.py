@@ -8,10 +8,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from lib import stats
 from lib.plots._base import (
     COLORS,
-    _check_text,
     _finish,
     _finite_limits,
     _inset_colorbar,
@@ -20,6 +18,7 @@ from lib.plots._base import (
     _with_bad_color,
     format_value,
 )
+from lib.validation import as_float_array, check_text
 
 
 @_styled
@@ -28,10 +27,10 @@ def unit_distances(distances, *, title: str | None = None, ax=None) -> Figure:
 
     ``distances`` comes from :func:`lib.symmetry.unit_distances`; the largest is printed.
     """
-    values = stats.as_float_array(distances, "distances")
+    values = as_float_array(distances, "distances")
     if values.ndim != 1 or values.size == 0:
         raise ValueError(f"distances must be a non-empty 1-D sequence, got shape {values.shape}")
-    _check_text(title, "title")
+    check_text(title, "title")
     redrawn = ax is not None
     fig, ax = _single_axes(ax, 3.2)
     ax.bar(np.arange(values.size), np.where(np.isfinite(values), values, 0.0), color=COLORS[0])
@@ -60,7 +59,7 @@ def _check_cell_text(cell_text, shape) -> dict[tuple[int, int], str]:
         )
         if not ok_key:
             raise ValueError(f"cell_text keys must be (row, col) inside {shape}, got {key!r}")
-        _check_text(text, f"cell_text[{key}]", optional=False)
+        check_text(text, f"cell_text[{key}]", optional=False)
     return {(int(row), int(col)): text for (row, col), text in cell_text.items()}
 
 
@@ -96,7 +95,7 @@ def heatmap(
     cells (a diverged run) are grey and read ``nan`` or ``inf``. ``cell_text`` maps
     ``(row, col)`` to a text written instead of that cell's value (``"chaotic"``, say).
     """
-    grid = stats.as_float_array(table, "table")
+    grid = as_float_array(table, "table")
     if grid.ndim != 2 or grid.size == 0:
         raise ValueError(f"table must be a non-empty 2-D array, got shape {grid.shape}")
     for labels, name, size in (
@@ -120,7 +119,7 @@ def heatmap(
         (xlabel, "xlabel"),
         (ylabel, "ylabel"),
     ):
-        _check_text(text, name)
+        check_text(text, name)
     redrawn = ax is not None
     fig, ax = _single_axes(ax, 0.5 * grid.shape[0] + 1.8)
     ax.grid(False)

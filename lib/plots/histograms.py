@@ -16,8 +16,6 @@ from lib.plots._base import (
     COLORS,
     KINDS,
     SUMMARIES,
-    _check_choice,
-    _check_text,
     _finish,
     _new_axes,
     _reuse_axes,
@@ -26,16 +24,16 @@ from lib.plots._base import (
     _styled,
     format_value,
 )
-from lib.validation import positive_int
+from lib.validation import check_choice, check_text, positive_int
 
 # --- per-layer histograms -------------------------------------------------------------------
 
 
 def _check_histogram_options(kind, bins, summary, saturation_bounds, value_range):
-    _check_choice(kind, KINDS, "kind")
+    check_choice(kind, KINDS, "kind")
     positive_int("bins", bins)
     if summary is not None:
-        _check_choice(summary, SUMMARIES, "summary")
+        check_choice(summary, SUMMARIES, "summary")
         if kind == "gradient":
             raise ValueError(f"summary={summary!r} applies to activations, not kind='gradient'")
     if (summary == "saturated") != (saturation_bounds is not None):
@@ -152,7 +150,7 @@ def layer_histograms(
     count in the printed numbers. ``axes``: one existing axes per layer for an in-place redraw.
     """
     options = _check_histogram_options(kind, bins, summary, saturation_bounds, value_range)
-    _check_text(title, "title")
+    check_text(title, "title")
     layers = stats.check_layers(values_per_layer)
     n_cols = min(len(layers), _MAX_PANELS_PER_ROW)
     if axes is None:
@@ -204,7 +202,7 @@ def overlaid_layer_histograms(
     :func:`layer_histograms`). One axes draws fast enough for a slider.
     """
     options = _check_histogram_options(kind, bins, summary, saturation_bounds, value_range)
-    _check_text(title, "title")
+    check_text(title, "title")
     layers = stats.check_layers(values_per_layer)
     redrawn = ax is not None
     fig, ax = _single_axes(ax, 3.6)
@@ -251,7 +249,7 @@ def compare_layer_histograms(
     Other arguments as in :func:`layer_histograms`.
     """
     options = _check_histogram_options(kind, bins, summary, saturation_bounds, value_range)
-    _check_text(title, "title")
+    check_text(title, "title")
     if not isinstance(settings, Mapping) or len(settings) == 0:
         raise ValueError(
             f"settings must be a non-empty dict label -> values per layer, got {settings!r:.80}"

@@ -6,12 +6,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from lib import stats
 from lib.plots._base import (
     _IMAGE_SIZE,
     FIG_WIDTH,
-    _check_choice,
-    _check_text,
     _finish,
     _finite_limits,
     _inset_colorbar,
@@ -22,7 +19,7 @@ from lib.plots._base import (
     _styled,
     _with_bad_color,
 )
-from lib.validation import positive_int
+from lib.validation import as_float_array, check_choice, check_text, positive_int
 
 # --- images ---------------------------------------------------------------------------------
 
@@ -42,10 +39,10 @@ def weight_image(
     colour, and identical columns (the symmetry a constant initialization never breaks) show
     as identical stripes. Non-finite entries are drawn in the colour map's "bad" colour.
     """
-    matrix = stats.as_float_array(W, "W")
+    matrix = as_float_array(W, "W")
     if matrix.ndim != 2 or matrix.size == 0:
         raise ValueError(f"W must be a non-empty 2-D matrix (fan_in, fan_out), got {matrix.shape}")
-    _check_text(title, "title")
+    check_text(title, "title")
     redrawn = ax is not None
     fig, ax = _single_axes(ax, 4.2)
     ax.grid(False)
@@ -71,7 +68,7 @@ def _check_images(images, shape):
         or not all(isinstance(n, int | np.integer) and n > 0 for n in shape)
     ):
         raise ValueError(f"shape must be a pair of positive ints (height, width), got {shape!r}")
-    stack = stats.as_float_array(images, "images")
+    stack = as_float_array(images, "images")
     height, width = shape
     if stack.ndim == 2 and stack.shape[1] == height * width:
         stack = stack.reshape(-1, height, width)
@@ -105,8 +102,8 @@ def image_grid(
     ``axes``: one existing axes per image for an in-place redraw.
     """
     stack = _check_images(images, shape)
-    _check_choice(scale, ("each", "shared"), "scale")
-    _check_text(title, "title")
+    check_choice(scale, ("each", "shared"), "scale")
+    check_text(title, "title")
     n_images = stack.shape[0]
     if titles is not None and (isinstance(titles, str) or len(titles) != n_images):
         raise ValueError(f"titles must hold one string per image ({n_images}), got {titles!r}")
