@@ -83,6 +83,9 @@ def fans(shape: Shape) -> tuple[int, int]:
     :math:`\text{fan\_out} = \text{shape}[-1]\, r`.
     So ``(fan_in, fan_out)`` gives itself and ``(kh, kw, c_in, c_out)`` gives
     ``(kh*kw*c_in, kh*kw*c_out)``.
+
+    >>> fans((50, 200)), fans((3, 3, 16, 32))
+    ((50, 200), (144, 288))
     """
     shape = _as_shape(shape, min_dims=2)
     receptive = math.prod(shape[:-2])
@@ -275,6 +278,10 @@ def lecun_normal(shape: Shape, *, rng: RngLike = None) -> np.ndarray:
     (LeCun et al. 1998, "Efficient BackProp"). Many textbooks, e.g. *Deep Learning from
     Scratch*, call this "Xavier"; Glorot & Bengio's Xavier init averages both fans, see
     :func:`xavier_normal`.
+
+    >>> w = lecun_normal((400, 100), rng=0)
+    >>> w.shape, round(float(w.std()), 3), round(1 / 400**0.5, 3)
+    ((400, 100), 0.05, 0.05)
     """
     return _draw_normal(shape, _lecun_std(shape), rng)
 
@@ -294,6 +301,13 @@ def xavier_normal(shape: Shape, gain: float = 1.0, *, rng: RngLike = None) -> np
 
     A compromise between keeping forward and backward variances constant
     (Glorot & Bengio 2010). ``gain`` must be > 0; see :func:`gain` for recommended values.
+    Not the same as :func:`lecun_normal` unless ``fan_in == fan_out``:
+
+    >>> round(std_of("xavier_normal", (50, 200)), 4), round(std_of("lecun_normal", (50, 200)), 4)
+    (0.0894, 0.1414)
+    >>> w = xavier_normal((50, 200), rng=0)
+    >>> round(float(w.std()), 3)
+    0.089
     """
     return _draw_normal(shape, _xavier_std(shape, gain), rng)
 
@@ -322,7 +336,13 @@ def he_normal(
     :math:`\sqrt{2 / (1 + \text{slope}^2)}` for leaky_relu (He et al. 2015).
     ``negative_slope`` is only used by ``leaky_relu`` (default 0.0, as PyTorch's ``a=0``);
     any other nonzero value raises. ``mode='fan_in'`` preserves the forward variance,
-    ``'fan_out'`` the backward one.
+    ``'fan_out'`` the backward one. The std is :math:`\sqrt{2/\text{fan\_in}}`, not
+    :math:`2/\sqrt{\text{fan\_in}}`:
+
+    >>> round(std_of("he_normal", (200, 50)), 4), round(2 / 200**0.5, 4)
+    (0.1, 0.1414)
+    >>> round(float(he_normal((200, 50), rng=0).std()), 3)
+    0.1
     """
     return _draw_normal(shape, _he_std(shape, mode, nonlinearity, negative_slope), rng)
 
@@ -432,6 +452,9 @@ def std_of(name: str, shape: Shape, **kwargs) -> float:
     :math:`\text{gain}/\sqrt{\text{fan}}`, ``normal``: ``std``, ``uniform``:
     :math:`(\text{high}-\text{low})/\sqrt{12}`, ``orthogonal``:
     :math:`\text{gain}/\sqrt{\max(\text{rows}, \text{cols})}`, ``zeros``: 0.
+
+    >>> round(std_of("he_normal", (3, 3, 16, 32), mode="fan_out"), 6)  # sqrt(2 / (3*3*32))
+    0.083333
     """
     return _STD_FUNCTIONS[get(name)](shape, **kwargs)
 

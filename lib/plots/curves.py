@@ -120,6 +120,12 @@ def training_curves(
     ``smooth=k`` first averages each run over a trailing window of ``k`` steps
     (:func:`lib.stats.moving_average`). ``x`` gives the steps' positions (default 0, 1, ...).
     A diverged run (``nan``/``inf``) drops out where it stops being finite.
+
+    >>> import numpy as np
+    >>> runs = {"He": [np.linspace(2.3, 0.5, 20), np.linspace(2.3, 0.6, 20)]}
+    >>> fig = training_curves(runs, title="loss")
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    'He (2 seeds)'
     """
     check_choice(band, stats.BANDS, "band")
     tables, x = _check_runs(histories, smooth, x)

@@ -94,6 +94,11 @@ def heatmap(
     ``fmt`` is the format spec of the written values (``".2f"``, ``".1%"``, ...); non-finite
     cells (a diverged run) are grey and read ``nan`` or ``inf``. ``cell_text`` maps
     ``(row, col)`` to a text written instead of that cell's value (``"chaotic"``, say).
+
+    >>> fig = heatmap([[0.9, 0.1], [0.5, float("nan")]], ["tanh", "relu"], ["He", "N(0, 1)"],
+    ...               cell_text={(1, 1): "diverged"})
+    >>> [text.get_text() for text in fig.axes[0].texts]
+    ['0.90', '0.10', '0.50', 'diverged']
     """
     grid = as_float_array(table, "table")
     if grid.ndim != 2 or grid.size == 0:

@@ -148,6 +148,13 @@ def layer_histograms(
     ``kind`` is ``"activation"`` or ``"gradient"`` (the x label and default title follow it).
     ``value_range=(lo, hi)`` fixes the bins' span; values outside it are not drawn but still
     count in the printed numbers. ``axes``: one existing axes per layer for an in-place redraw.
+
+    >>> from lib import network
+    >>> result = network.propagate(1.0, "sigmoid", depth=3, width=50, n_samples=200, rng=0)
+    >>> fig = layer_histograms(result.activations, summary="saturated",
+    ...                        saturation_bounds=(0.01, 0.99))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Layer 1', 'Layer 2', 'Layer 3']
     """
     options = _check_histogram_options(kind, bins, summary, saturation_bounds, value_range)
     check_text(title, "title")
