@@ -143,12 +143,17 @@ def gain(nonlinearity: str, param: float | None = None) -> float:
 # --- standard deviations: the single source of truth for std_of and the draws ---------------
 
 
+# Each std function's docstring is its formula, as lib.checks prints it (std_formula).
+
+
 def _zeros_std(shape: Shape) -> float:
+    """0 (every weight is zero)"""
     _as_shape(shape)
     return 0.0
 
 
 def _normal_std(shape: Shape, std: float = 1.0, mean: float = 0.0) -> float:
+    """the std argument (1.0 by default)"""
     _as_shape(shape)
     as_real("mean", mean)
     std = as_real("std", std)
@@ -165,17 +170,20 @@ def _uniform_bounds(low: float, high: float) -> tuple[float, float]:
 
 
 def _uniform_std(shape: Shape, low: float = -1.0, high: float = 1.0) -> float:
+    """(high - low) / sqrt(12) for U(low, high)"""
     _as_shape(shape)
     low, high = _uniform_bounds(low, high)
     return (high - low) / math.sqrt(12.0)
 
 
 def _lecun_std(shape: Shape) -> float:
+    """1 / sqrt(fan_in)"""
     fan_in, _ = fans(shape)
     return 1.0 / math.sqrt(fan_in)
 
 
 def _xavier_std(shape: Shape, gain: float = 1.0) -> float:
+    """gain * sqrt(2 / (fan_in + fan_out))"""
     fan_in, fan_out = fans(shape)
     return as_positive("gain", gain) * math.sqrt(2.0 / (fan_in + fan_out))
 
@@ -183,6 +191,7 @@ def _xavier_std(shape: Shape, gain: float = 1.0) -> float:
 def _he_std(
     shape: Shape, mode: str = "fan_in", nonlinearity: str = "relu", negative_slope: float = 0.0
 ) -> float:
+    """gain / sqrt(fan), gain = sqrt(2) for ReLU"""
     fan_in, fan_out = fans(shape)
     if not isinstance(mode, str) or mode not in _MODES:
         raise ValueError(f"mode {mode!r} is not supported; use one of: {', '.join(_MODES)}")
@@ -208,6 +217,7 @@ def _orthogonal_matrix_shape(shape: Shape) -> tuple[int, int]:
 
 
 def _orthogonal_std(shape: Shape, gain: float = 1.0) -> float:
+    """gain / sqrt(max(rows, cols))"""
     # The unit vectors of a Haar-distributed n x m matrix (n >= m) have mean square 1/n.
     n_rows, n_cols = _orthogonal_matrix_shape(shape)
     return as_positive("gain", gain) / math.sqrt(max(n_rows, n_cols))
@@ -457,6 +467,15 @@ def std_of(name: str, shape: Shape, **kwargs) -> float:
     0.083333
     """
     return _STD_FUNCTIONS[get(name)](shape, **kwargs)
+
+
+def std_formula(name: str) -> str:
+    """The formula of :func:`std_of` for initializer ``name``, as text for messages.
+
+    >>> std_formula("he_uniform")
+    'gain / sqrt(fan), gain = sqrt(2) for ReLU'
+    """
+    return _STD_FUNCTIONS[get(name)].__doc__
 
 
 def as_initializer(init) -> Callable[..., np.ndarray]:

@@ -69,12 +69,13 @@ from tqdm.auto import tqdm
 from lib.initializers import as_initializer, as_rng, draw_weights
 from lib.network import MLP
 from lib.validation import (
-    as_inputs,
+    as_indices,
     as_layer_sizes,
     as_momentum,
+    as_non_negative,
     as_parameter,
     as_positive,
-    as_real,
+    as_probabilities,
     positive_int,
 )
 
@@ -122,42 +123,6 @@ class RBMHistory:
 
 
 # --- validation at the boundary --------------------------------------------------------------
-
-
-def _as_visible(name, x, n_visible):
-    """``x`` as a float64 ``(n_samples, n_visible)`` array of probabilities in [0, 1]."""
-    x = as_inputs(name, x, n_visible)
-    low, high = float(x.min()), float(x.max())
-    if low < 0.0 or high > 1.0:
-        raise ValueError(
-            f"{name} must hold values in [0, 1], the probabilities of the visible units being "
-            f"on, got values from {low:g} to {high:g}; scale the data first (e.g. pixels / 16)"
-        )
-    return x
-
-
-def _as_hidden(name, h, n_hidden):
-    """``h`` as a float64 ``(n_samples, n_hidden)`` array of values in [0, 1]."""
-    return _as_visible(name, h, n_hidden)
-
-
-def _as_weight_decay(weight_decay):
-    weight_decay = as_real("weight_decay", weight_decay)
-    if weight_decay < 0.0:
-        raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
-    return weight_decay
-
-
-def _as_flips(flip, n_samples, n_visible):
-    flip = np.asarray(flip)
-    if flip.shape != (n_samples,) or not np.issubdtype(flip.dtype, np.integer):
-        raise ValueError(
-            f"flip must be {n_samples} integer unit indices, one per row, got shape "
-            f"{flip.shape} and dtype {flip.dtype}"
-        )
-    if flip.min() < 0 or flip.max() >= n_visible:
-        raise ValueError(f"flip must hold unit indices in [0, {n_visible}), got {flip!r:.80}")
-    return flip
 
 
 def _sample(probabilities, rng):
@@ -277,20 +242,20 @@ class RBM:
         """Hidden probabilities :math:`p(h_j = 1 \\mid v) = \\sigma(c + v W)`, ``(N, n_hidden)``.
 
         These are the features a DBN passes to the next layer."""
-        return self._hidden_probs(_as_visible("x", x, self.n_visible))
+        return self._hidden_probs(as_probabilities("x", x, self.n_visible))
 
     def visible_probs(self, h):
         """Visible probabilities :math:`p(v_i = 1 \\mid h) = \\sigma(b + h W^\\top)`."""
-        return self._visible_probs(_as_hidden("h", h, self.n_hidden))
+        return self._visible_probs(as_probabilities("h", h, self.n_hidden))
 
     def reconstruct(self, x):
         """Mean-field reconstruction :math:`\\sigma(b + \\sigma(c + x W) W^\\top)`, no sampling."""
-        return self._reconstruct(_as_visible("x", x, self.n_visible))
+        return self._reconstruct(as_probabilities("x", x, self.n_visible))
 
     def free_energy(self, x):
         """Free energy of each row, :math:`F(v) = -v^\\top b - \\sum_j \\log(1 + e^{c_j +
         v^\\top W_{:, j}})`, shape ``(N,)``; computed with ``logaddexp`` so it never overflows."""
-        return self._free_energy(_as_visible("x", x, self.n_visible))
+        return self._free_energy(as_probabilities("x", x, self.n_visible))
 
     def gibbs(self, v, steps=1, rng=None, mean=False):
         """Run ``steps`` Gibbs steps :math:`v \\to h \\to v` from each row of ``v``.
@@ -299,7 +264,7 @@ class RBM:
         Returns the binary visible states after the last step, or with ``mean=True`` the
         probabilities :math:`p(v = 1 \\mid h)` of that last step (smoother images).
         """
-        v = _as_visible("v", v, self.n_visible)
+        v = as_probabilities("v", v, self.n_visible)
         steps = positive_int("steps", steps)
         rng = as_rng(rng)
         for _ in range(steps):
@@ -321,11 +286,11 @@ class RBM:
         is drawn uniformly from ``rng``, or given per row as integer indices ``flip``; average
         over several draws (or pass the same ``flip`` to two models) to compare models.
         """
-        x = _as_visible("x", x, self.n_visible)
+        x = as_probabilities("x", x, self.n_visible)
         rows = np.arange(len(x))
         if flip is None:
             flip = as_rng(rng).integers(0, self.n_visible, size=len(x))
-        flip = _as_flips(flip, len(x), self.n_visible)
+        flip = as_indices("flip", flip, len(x), self.n_visible)
         flipped = x.copy()
         flipped[rows, flip] = 1.0 - flipped[rows, flip]
         # log sigmoid(d) = -log(1 + exp(-d)), stable for every d.
@@ -349,7 +314,7 @@ class RBM:
         ``lr`` times them. The first draw from ``rng`` is ``rng.random((N, n_hidden))``, the
         uniforms that sample :math:`h^{(0)}`.
         """
-        v0 = _as_visible("v0", v0, self.n_visible)
+        v0 = as_probabilities("v0", v0, self.n_visible)
         k = positive_int("k", k)
         v, h, _ = self._phases(v0, k, as_rng(rng), chains=None)
         return self._gradients(v, h, len(v0))
@@ -446,15 +411,15 @@ class RBM:
         ``progress`` shows a tqdm bar; ``keep_snapshots`` stores a copy of the machine after
         each epoch in ``RBMHistory.snapshots`` (the filters as they learn, for a slider).
         """
-        x = _as_visible("x", x, self.n_visible)
+        x = as_probabilities("x", x, self.n_visible)
         if x_val is not None:
-            x_val = _as_visible("x_val", x_val, self.n_visible)
+            x_val = as_probabilities("x_val", x_val, self.n_visible)
         epochs = positive_int("epochs", epochs)
         lr = as_positive("lr", lr)
         batch_size = positive_int("batch_size", batch_size)
         k = positive_int("k", k)
         momentum = as_momentum(momentum)
-        weight_decay = _as_weight_decay(weight_decay)
+        weight_decay = as_non_negative("weight_decay", weight_decay)
         rng = as_rng(rng)
 
         history = RBMHistory(algorithm=f"{'PCD' if persistent else 'CD'}-{k}")

@@ -224,3 +224,36 @@ def as_dataset(data):
     if not isinstance(data, Dataset):
         raise ValueError(f"data must be a lib.data.Dataset (load_digits()), got {type(data)}")
     return data
+
+
+def as_non_negative(name: str, value) -> float:
+    """``value`` as a finite float >= 0, or a ValueError naming ``name``."""
+    value = as_real(name, value)
+    if value < 0.0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return value
+
+
+def as_probabilities(name: str, x, width: int) -> np.ndarray:
+    """``x`` as a float64 ``(n_samples, width)`` array of values in [0, 1] (an RBM's units)."""
+    x = as_inputs(name, x, width)
+    low, high = float(x.min()), float(x.max())
+    if low < 0.0 or high > 1.0:
+        raise ValueError(
+            f"{name} must hold values in [0, 1], the probabilities of the units being on, got "
+            f"values from {low:g} to {high:g}; scale the data first (e.g. pixels / 16)"
+        )
+    return x
+
+
+def as_indices(name: str, values, n_samples: int, upper: int) -> np.ndarray:
+    """``values`` as ``n_samples`` integer indices in ``[0, upper)``, one per row."""
+    values = np.asarray(values)
+    if values.shape != (n_samples,) or not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(
+            f"{name} must be {n_samples} integer unit indices, one per row, got shape "
+            f"{values.shape} and dtype {values.dtype}"
+        )
+    if values.min() < 0 or values.max() >= upper:
+        raise ValueError(f"{name} must hold unit indices in [0, {upper}), got {values!r:.80}")
+    return values

@@ -27,10 +27,6 @@ NOT_YET_IN_VALIDATION = {
     "lib.plots.histograms._check_histogram_options",
     "lib.plots.images._check_images",
     "lib.propagation._as_widths",
-    "lib.rbm._as_flips",
-    "lib.rbm._as_hidden",
-    "lib.rbm._as_visible",
-    "lib.rbm._as_weight_decay",
 }
 CHECK_NAME = re.compile(r"^_?(as|check)_")
 

@@ -16,15 +16,6 @@ STD_RTOL = 0.06
 #: Kurtosis of U(-a, a) is 1.8 and of a normal 3; 2.4 separates them at our sample sizes.
 KURTOSIS_SPLIT = 2.4
 
-_FORMULAS = {
-    "lecun": "1 / sqrt(fan_in)",
-    "xavier": "gain * sqrt(2 / (fan_in + fan_out))",
-    "he": "gain / sqrt(fan), gain = sqrt(2) for ReLU",
-    "normal": "the std argument (1.0 by default)",
-    "uniform": "(high - low) / sqrt(12) for U(low, high)",
-    "orthogonal": "gain / sqrt(max(rows, cols))",
-}
-
 
 @dataclass(frozen=True)
 class _Fans:
@@ -254,7 +245,7 @@ def check_init(fn: Callable, name: str, shapes=CHECK_SHAPES, **kwargs) -> None:
         shape = wrong[0]
         raise AssertionError(
             f"{name} on shape {shape}: expected std {fans[shape].expected_std:.4f} "
-            f"({_FORMULAS[_family(name)]}, fan_in={fans[shape].fan_in}, "
+            f"({initializers.std_formula(name)}, fan_in={fans[shape].fan_in}, "
             f"fan_out={fans[shape].fan_out}), measured {measured[shape]:.4f}.\n"
             f"Likely mistake: {_likely_mistake(name, measured, fans)}."
         )
