@@ -45,7 +45,7 @@ import numpy as np
 
 # as_rng and RngLike live in validation; they stay importable from here (chapter 2 uses
 # initializers.as_rng).
-from lib.validation import RngLike, as_positive, as_real, as_rng, is_int
+from lib.validation import RngLike, as_positive, as_real, as_rng, as_shape
 
 Shape = int | tuple[int, ...]
 
@@ -55,21 +55,6 @@ _DEFAULT_LEAKY_SLOPE = 0.01
 
 
 # --- validation at the boundary -------------------------------------------------------------
-
-
-def _as_shape(shape, min_dims: int = 1) -> tuple[int, ...]:
-    """Return ``shape`` as a tuple of Python ints, or raise ValueError naming ``shape``."""
-    if is_int(shape):
-        shape = (shape,)
-    if not isinstance(shape, tuple | list) or not all(is_int(dim) and dim > 0 for dim in shape):
-        raise ValueError(f"shape must be a tuple of positive ints, got {shape!r}")
-    if len(shape) < min_dims:
-        raise ValueError(
-            f"shape must have at least {min_dims} dimension(s), got {tuple(shape)!r}; "
-            "fan-based initializers need (fan_in, fan_out) or (kh, kw, in_channels, "
-            "out_channels), 1-d shapes (biases) take zeros, constant, normal or uniform"
-        )
-    return tuple(int(dim) for dim in shape)
 
 
 # --- shared pieces: fans and gains ----------------------------------------------------------
@@ -87,7 +72,7 @@ def fans(shape: Shape) -> tuple[int, int]:
     >>> fans((50, 200)), fans((3, 3, 16, 32))
     ((50, 200), (144, 288))
     """
-    shape = _as_shape(shape, min_dims=2)
+    shape = as_shape(shape, min_dims=2)
     receptive = math.prod(shape[:-2])
     return shape[-2] * receptive, shape[-1] * receptive
 
@@ -148,13 +133,13 @@ def gain(nonlinearity: str, param: float | None = None) -> float:
 
 def _zeros_std(shape: Shape) -> float:
     """0 (every weight is zero)"""
-    _as_shape(shape)
+    as_shape(shape)
     return 0.0
 
 
 def _normal_std(shape: Shape, std: float = 1.0, mean: float = 0.0) -> float:
     """the std argument (1.0 by default)"""
-    _as_shape(shape)
+    as_shape(shape)
     as_real("mean", mean)
     std = as_real("std", std)
     if std < 0:
@@ -171,7 +156,7 @@ def _uniform_bounds(low: float, high: float) -> tuple[float, float]:
 
 def _uniform_std(shape: Shape, low: float = -1.0, high: float = 1.0) -> float:
     """(high - low) / sqrt(12) for U(low, high)"""
-    _as_shape(shape)
+    as_shape(shape)
     low, high = _uniform_bounds(low, high)
     return (high - low) / math.sqrt(12.0)
 
@@ -211,7 +196,7 @@ def _he_std(
 
 def _orthogonal_matrix_shape(shape: Shape) -> tuple[int, int]:
     # Each output unit's incoming weights form one column, whatever the receptive field.
-    shape = _as_shape(shape, min_dims=2)
+    shape = as_shape(shape, min_dims=2)
     fan_in, _ = fans(shape)
     return fan_in, shape[-1]
 
@@ -224,12 +209,12 @@ def _orthogonal_std(shape: Shape, gain: float = 1.0) -> float:
 
 
 def _draw_normal(shape: Shape, std: float, rng: RngLike, mean: float = 0.0) -> np.ndarray:
-    return as_rng(rng).normal(mean, std, size=_as_shape(shape))
+    return as_rng(rng).normal(mean, std, size=as_shape(shape))
 
 
 def _draw_uniform_with_std(shape: Shape, std: float, rng: RngLike) -> np.ndarray:
     bound = _SQRT3 * std
-    return as_rng(rng).uniform(-bound, bound, size=_as_shape(shape))
+    return as_rng(rng).uniform(-bound, bound, size=as_shape(shape))
 
 
 # --- initializers ---------------------------------------------------------------------------
@@ -240,7 +225,7 @@ def zeros(shape: Shape, *, rng: RngLike = None) -> np.ndarray:
 
     ``rng`` is validated but unused; it is accepted so every initializer has the same call form.
     """
-    shape = _as_shape(shape)
+    shape = as_shape(shape)
     as_rng(rng)
     return np.zeros(shape, dtype=np.float64)
 
@@ -253,7 +238,7 @@ def constant(shape: Shape, value: float, *, rng: RngLike = None) -> np.ndarray:
     ``functools.partial(constant, value=c)`` where a one-argument initializer is needed.
     ``rng`` is validated but unused.
     """
-    shape = _as_shape(shape)
+    shape = as_shape(shape)
     value = as_real("value", value)
     as_rng(rng)
     return np.full(shape, value, dtype=np.float64)
@@ -276,7 +261,7 @@ def uniform(
 
     Standard deviation :math:`(\text{high} - \text{low}) / \sqrt{12}`.
     """
-    shape = _as_shape(shape)
+    shape = as_shape(shape)
     low, high = _uniform_bounds(low, high)
     return as_rng(rng).uniform(low, high, size=shape)
 
@@ -392,7 +377,7 @@ def orthogonal(shape: Shape, gain: float = 1.0, *, rng: RngLike = None) -> np.nd
     q *= signs
     if n_rows < n_cols:
         q = q.T
-    return (gain * q).reshape(_as_shape(shape))
+    return (gain * q).reshape(as_shape(shape))
 
 
 glorot_normal = xavier_normal

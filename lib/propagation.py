@@ -15,7 +15,6 @@ References
 - K. Saito (2016). Deep Learning from Scratch, §6.2.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -23,7 +22,7 @@ import numpy as np
 
 from lib import activations, initializers, theory
 from lib.initializers import as_initializer, draw_weights
-from lib.validation import as_real, as_rng, check_finite, is_int, positive_int
+from lib.validation import as_real, as_rng, as_widths, check_finite, positive_int
 
 __all__ = [
     "DepthProfile",
@@ -56,18 +55,6 @@ class Propagation:
     gradients: list[np.ndarray]
 
 
-def _as_widths(width, depth):
-    """``width`` as ``depth + 1`` layer widths (input first), from one int or a sequence."""
-    if is_int(width):
-        return [positive_int("width", width)] * (depth + 1)
-    if not isinstance(width, Sequence) or len(width) != depth + 1:
-        raise ValueError(
-            f"width must be a positive int or a sequence of depth + 1 = {depth + 1} positive "
-            f"ints (the input's width, then each layer's), got {width!r}"
-        )
-    return [positive_int(f"width[{i}]", w) for i, w in enumerate(width)]
-
-
 def propagate(init, activation, depth=5, width=100, n_samples=1000, rng=None):
     """Push Gaussian noise through ``depth`` identical layers and a random gradient back.
 
@@ -83,7 +70,7 @@ def propagate(init, activation, depth=5, width=100, n_samples=1000, rng=None):
     the weights and the upstream gradient. Raises FloatingPointError if a value overflows.
     """
     depth = positive_int("depth", depth)
-    widths = _as_widths(width, depth)
+    widths = as_widths(width, depth)
     n_samples = positive_int("n_samples", n_samples)
     f = activations.get(activation)
     init = as_initializer(init)

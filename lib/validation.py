@@ -257,3 +257,34 @@ def as_indices(name: str, values, n_samples: int, upper: int) -> np.ndarray:
     if values.min() < 0 or values.max() >= upper:
         raise ValueError(f"{name} must hold unit indices in [0, {upper}), got {values!r:.80}")
     return values
+
+
+# --- shapes and widths (lib.initializers, lib.propagation) -----------------------------------
+
+
+def as_shape(shape, min_dims: int = 1) -> tuple[int, ...]:
+    """``shape`` (a tuple of positive ints, or one int ``n`` meaning ``(n,)``) as Python ints,
+    with at least ``min_dims`` dimensions; the message says what the initializers accept."""
+    if is_int(shape):
+        shape = (shape,)
+    if not isinstance(shape, tuple | list) or not all(is_int(dim) and dim > 0 for dim in shape):
+        raise ValueError(f"shape must be a tuple of positive ints, got {shape!r}")
+    if len(shape) < min_dims:
+        raise ValueError(
+            f"shape must have at least {min_dims} dimension(s), got {tuple(shape)!r}; "
+            "fan-based initializers need (fan_in, fan_out) or (kh, kw, in_channels, "
+            "out_channels), 1-d shapes (biases) take zeros, constant, normal or uniform"
+        )
+    return tuple(int(dim) for dim in shape)
+
+
+def as_widths(width, depth: int) -> list[int]:
+    """``width`` as ``depth + 1`` layer widths (input first), from one int or a sequence."""
+    if is_int(width):
+        return [positive_int("width", width)] * (depth + 1)
+    if not isinstance(width, Sequence) or len(width) != depth + 1:
+        raise ValueError(
+            f"width must be a positive int or a sequence of depth + 1 = {depth + 1} positive "
+            f"ints (the input's width, then each layer's), got {width!r}"
+        )
+    return [positive_int(f"width[{i}]", w) for i, w in enumerate(width)]

@@ -18,7 +18,6 @@ NOT_YET_IN_VALIDATION = {
     "lib.comparison._as_init",
     "lib.comparison._as_names",
     "lib.data._check_test_size",
-    "lib.initializers._as_shape",
     "lib.initializers.as_initializer",
     "lib.plots._base._check_series",
     "lib.plots.activations._check_activations",
@@ -26,7 +25,6 @@ NOT_YET_IN_VALIDATION = {
     "lib.plots.diagrams._check_cell_text",
     "lib.plots.histograms._check_histogram_options",
     "lib.plots.images._check_images",
-    "lib.propagation._as_widths",
 }
 CHECK_NAME = re.compile(r"^_?(as|check)_")
 
