@@ -6,12 +6,12 @@ function of ``z`` (not of ``f(z)``), so that is what every ``*_derivative`` take
 
 Use the registry rather than the bare functions when an activation is a setting::
 
-    >>> act = get("leaky_relu", slope=0.2)
+    >>> act = get("leaky_relu", negative_slope=0.2)
     >>> act(-1.0), act.derivative(-1.0)
     (array(-0.2), array(0.2))
 
 At a kink (``z == 0`` for relu, leaky_relu and elu) the derivative is the left one
-(``0``, ``slope`` and ``alpha``), the convention used by most libraries.
+(``0``, ``negative_slope`` and ``alpha``), the convention used by most libraries.
 """
 
 from __future__ import annotations
@@ -80,21 +80,21 @@ def relu_derivative(z):
     return (np.asarray(z, dtype=float) > 0).astype(float)
 
 
-def leaky_relu(z, slope=0.01):
-    """Leaky ReLU ``f(z) = z`` if ``z > 0`` else ``slope * z`` (Maas et al. 2013).
+def leaky_relu(z, negative_slope=0.01):
+    """Leaky ReLU ``f(z) = z`` if ``z > 0`` else ``negative_slope * z`` (Maas et al. 2013).
 
-    PReLU (He et al. 2015) is the same function with ``slope`` learned during training
+    PReLU (He et al. 2015) is the same function with ``negative_slope`` learned during training
     instead of fixed; for initialisation only its value matters, through the gain
-    ``sqrt(2 / (1 + slope**2))``. It is therefore not a separate entry in the registry:
-    use ``get("leaky_relu", slope=...)``.
+    ``sqrt(2 / (1 + negative_slope**2))``. It is therefore not a separate entry in the registry:
+    use ``get("leaky_relu", negative_slope=...)`` (PyTorch's and He et al.'s name).
     """
     z = np.asarray(z, dtype=float)
-    return np.where(z > 0, z, slope * z)
+    return np.where(z > 0, z, negative_slope * z)
 
 
-def leaky_relu_derivative(z, slope=0.01):
-    """``f'(z) = 1`` if ``z > 0`` else ``slope`` (``slope`` at the kink ``z = 0``)."""
-    return np.where(np.asarray(z, dtype=float) > 0, 1.0, slope)
+def leaky_relu_derivative(z, negative_slope=0.01):
+    """``f'(z) = 1`` if ``z > 0`` else ``negative_slope`` (also at the kink ``z = 0``)."""
+    return np.where(np.asarray(z, dtype=float) > 0, 1.0, negative_slope)
 
 
 def elu(z, alpha=1.0):
@@ -153,7 +153,7 @@ _REGISTRY: dict[str, tuple[Callable, Callable, dict[str, float]]] = {
     "sigmoid": (sigmoid, sigmoid_derivative, {}),
     "tanh": (tanh, tanh_derivative, {}),
     "relu": (relu, relu_derivative, {}),
-    "leaky_relu": (leaky_relu, leaky_relu_derivative, {"slope": 0.01}),
+    "leaky_relu": (leaky_relu, leaky_relu_derivative, {"negative_slope": 0.01}),
     "elu": (elu, elu_derivative, {"alpha": 1.0}),
     "identity": (identity, identity_derivative, {}),
 }
@@ -164,16 +164,16 @@ def available():
     return sorted(_REGISTRY)
 
 
-# ELU's alpha scales the negative saturation value and must be positive; slope may be any
+# ELU's alpha scales the negative saturation value and must be positive; negative_slope may be any
 # finite number (PReLU's learned slopes can even be negative).
-_PARAM_CHECKS = {"alpha": as_positive, "slope": as_real}
+_PARAM_CHECKS = {"alpha": as_positive, "negative_slope": as_real}
 
 
 def get(name, **params):
     """Return the :class:`Activation` called ``name`` with ``params`` overriding defaults.
 
     ``name`` is one of :func:`available` (``"elu"`` takes ``alpha > 0``, default 1.0;
-    ``"leaky_relu"`` takes ``slope``, default 0.01), or an :class:`Activation`, returned
+    ``"leaky_relu"`` takes ``negative_slope``, default 0.01), or an :class:`Activation`, returned
     as-is so that callers accept either.
     """
     if isinstance(name, Activation):
@@ -186,7 +186,7 @@ def get(name, **params):
     if not isinstance(name, str) or name not in _REGISTRY:
         hint = ""
         if name == "prelu":
-            hint = " (PReLU learns a leaky_relu slope; use get('leaky_relu', slope=...))"
+            hint = " (PReLU learns a leaky_relu slope; use get('leaky_relu', negative_slope=...))"
         raise ValueError(f"unknown activation {name!r}{hint}; allowed: {', '.join(available())}")
     function, derivative_function, defaults = _REGISTRY[name]
     unknown = sorted(set(params) - set(defaults))

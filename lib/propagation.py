@@ -140,7 +140,7 @@ def he_vs_xavier_by_depth(depth, negative_slope, mode, n_samples=500, rng=0) -> 
     negative_slope = as_real("negative_slope", negative_slope)
     if mode not in _HE_MODES:
         raise ValueError(f"mode must be one of {_HE_MODES}, got {mode!r}")
-    f = activations.get("leaky_relu", slope=negative_slope)
+    f = activations.get("leaky_relu", negative_slope=negative_slope)
     he = {"mode": mode, "nonlinearity": "leaky_relu", "negative_slope": negative_slope}
 
     def he_init(shape, rng=None):

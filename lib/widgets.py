@@ -33,7 +33,7 @@ ACTIVATION_PARAMS = {
     "sigmoid": None,
     "tanh": None,
     "relu": None,
-    "leaky_relu": ("slope", 0.01, (0.0, 0.5)),
+    "leaky_relu": ("negative_slope", 0.01, (0.0, 0.5)),
     "elu": ("alpha", 1.0, (0.1, 3.0)),
 }
 
@@ -262,9 +262,9 @@ def he_depth_widget():
 def activation_update(fig: Figure, activation: str, param: float, input_std: float) -> dict:
     """Draw ``f`` and ``f'`` over ``z ~ N(0, input_std²)`` and the distributions they produce.
 
-    ``param`` is the slope (leaky_relu) or alpha (elu) and is ignored by the others. Returns
-    the output mean (the bias shift), the output std, the mean derivative, and the shares of
-    near-zero derivatives (``|f'| < 0.01``: saturated or dead units pass almost no gradient).
+    ``param`` is the negative slope (leaky_relu) or alpha (elu) and is ignored by the others.
+    Returns the output mean (the bias shift), the output std, the mean derivative, and the shares
+    of near-zero derivatives (``|f'| < 0.01``: saturated or dead units pass almost no gradient).
     """
     spec = ACTIVATION_PARAMS[activation]
     f = activations.get(activation, **({spec[0]: param} if spec else {}))
@@ -286,7 +286,7 @@ def _match_param_to_activation(activation: str, param_slider) -> None:
     param_slider.disabled = spec is None
     if spec is not None:
         name, default, (low, high) = spec
-        param_slider.description = name
+        param_slider.description = name.removeprefix("negative_")  # "slope" fits the label
         param_slider.min, param_slider.max = low, high
         param_slider.value = default
 

@@ -17,7 +17,7 @@ def test_available_lists_every_activation():
         ("tanh", {}, [0.0, 1.0, -1.0], [0.0, np.tanh(1.0), -np.tanh(1.0)]),
         ("relu", {}, [-2.0, 0.0, 3.0], [0.0, 0.0, 3.0]),
         ("leaky_relu", {}, [-2.0, 0.0, 3.0], [-0.02, 0.0, 3.0]),
-        ("leaky_relu", {"slope": 0.2}, [-2.0, 3.0], [-0.4, 3.0]),
+        ("leaky_relu", {"negative_slope": 0.2}, [-2.0, 3.0], [-0.4, 3.0]),
         ("elu", {}, [-1.0, 0.0, 2.0], [np.exp(-1.0) - 1, 0.0, 2.0]),
         ("elu", {"alpha": 2.0}, [-1.0, 2.0], [2 * (np.exp(-1.0) - 1), 2.0]),
         ("identity", {}, [-2.0, 0.0, 3.0], [-2.0, 0.0, 3.0]),
@@ -35,7 +35,7 @@ def test_values_at_known_points(name, params, z, expected):
         ("sigmoid", {}, [0.0], [0.25]),
         ("tanh", {}, [0.0], [1.0]),
         ("relu", {}, [-1.0, 0.0, 1.0], [0.0, 0.0, 1.0]),
-        ("leaky_relu", {"slope": 0.3}, [-1.0, 0.0, 1.0], [0.3, 0.3, 1.0]),
+        ("leaky_relu", {"negative_slope": 0.3}, [-1.0, 0.0, 1.0], [0.3, 0.3, 1.0]),
         ("elu", {"alpha": 1.5}, [-1.0, 0.0, 1.0], [1.5 * np.exp(-1.0), 1.5, 1.0]),
         ("identity", {}, [-1.0, 0.0, 1.0], [1.0, 1.0, 1.0]),
     ],
@@ -51,7 +51,7 @@ def test_derivatives_at_known_points_and_kinks(name, params, z, expected):
         ("sigmoid", {}),
         ("tanh", {}),
         ("relu", {}),
-        ("leaky_relu", {"slope": 0.1}),
+        ("leaky_relu", {"negative_slope": 0.1}),
         ("elu", {"alpha": 0.7}),
         ("identity", {}),
     ],
@@ -100,7 +100,7 @@ def test_identity_returns_a_copy():
 
 
 def test_defaults_and_params_are_recorded():
-    assert activations.get("leaky_relu").params == {"slope": 0.01}
+    assert activations.get("leaky_relu").params == {"negative_slope": 0.01}
     assert activations.get("elu").params == {"alpha": 1.0}
     assert activations.get("elu", alpha=2).params == {"alpha": 2.0}
     assert activations.get("relu").params == {}
@@ -128,15 +128,15 @@ def test_activation_is_frozen_and_comparable():
         ("prelu", {}, "leaky_relu"),
         ("RELU", {}, "unknown activation"),
         (3, {}, "unknown activation"),
-        ("relu", {"slope": 0.1}, "allowed: none"),
-        ("elu", {"slope": 0.1}, "allowed: alpha"),
-        ("leaky_relu", {"alpha": 0.1}, "allowed: slope"),
+        ("relu", {"negative_slope": 0.1}, "allowed: none"),
+        ("elu", {"negative_slope": 0.1}, "allowed: alpha"),
+        ("leaky_relu", {"alpha": 0.1}, "allowed: negative_slope"),
         ("elu", {"alpha": -1.0}, "elu alpha must be"),
         ("elu", {"alpha": 0.0}, "elu alpha must be"),
         ("elu", {"alpha": np.inf}, "elu alpha must be"),
-        ("leaky_relu", {"slope": np.nan}, "leaky_relu slope must be"),
-        ("leaky_relu", {"slope": True}, "leaky_relu slope must be"),
-        ("leaky_relu", {"slope": "0.1"}, "leaky_relu slope must be"),
+        ("leaky_relu", {"negative_slope": np.nan}, "leaky_relu negative_slope must be"),
+        ("leaky_relu", {"negative_slope": True}, "leaky_relu negative_slope must be"),
+        ("leaky_relu", {"negative_slope": "0.1"}, "leaky_relu negative_slope must be"),
     ],
 )
 def test_bad_names_and_parameters_raise(name, params, message):

@@ -70,7 +70,7 @@ def test_init_is_reproducible_from_a_seed_or_generator():
 
 
 def test_activation_instance_with_params_is_used():
-    act = activations.get("leaky_relu", slope=0.3)
+    act = activations.get("leaky_relu", negative_slope=0.3)
     net = MLP([2, 2, 2], activation=act, init=lambda shape, rng: -np.eye(*shape))
     trace = net.forward([[1.0, 2.0]])
     np.testing.assert_allclose(trace.activations[1], [[-0.3, -0.6]])
@@ -175,7 +175,7 @@ GRADIENT_CASES = [
     ("tanh", {}, "xavier_normal"),
     ("sigmoid", {}, "xavier_normal"),
     ("elu", {"alpha": 1.0}, "he_normal"),
-    ("leaky_relu", {"slope": 0.1}, "he_normal"),
+    ("leaky_relu", {"negative_slope": 0.1}, "he_normal"),
     ("relu", {}, "he_normal"),
 ]
 

@@ -574,9 +574,13 @@ def test_activation_curves_draw_f_and_its_derivative_per_panel():
 
 
 def test_activation_curves_label_a_list_by_name_and_parameters():
-    leaky = activations.get("leaky_relu", slope=0.2)
+    leaky = activations.get("leaky_relu", negative_slope=0.2)
     fig = plots.activation_curves(["relu", leaky, "elu"])
-    assert [ax.get_title() for ax in fig.axes] == ["relu", "leaky_relu(slope=0.2)", "elu(alpha=1)"]
+    assert [ax.get_title() for ax in fig.axes] == [
+        "relu",
+        "leaky_relu(negative_slope=0.2)",
+        "elu(alpha=1)",
+    ]
     np.testing.assert_allclose(fig.axes[1].get_lines()[1].get_ydata()[0], 0.2 * -4.0)
 
 

@@ -47,7 +47,7 @@ def test_theory_matches_a_simulated_network(slope):
     def per_layer(shape, rng=None):
         return initializers.normal(shape, std=next(layer_stds), rng=rng)
 
-    f = activations.get("leaky_relu", slope=slope)
+    f = activations.get("leaky_relu", negative_slope=slope)
     simulated = network.propagate(per_layer, f, depth=3, width=widths, n_samples=4000, rng=0)
     np.testing.assert_allclose(
         [z.std() for z in simulated.pre_activations],
