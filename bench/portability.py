@@ -231,6 +231,12 @@ def report(notebooks: list[Path], profiles: list[str], jobs: int) -> int:
     return problems
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return int(text)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: chapters and homework")
@@ -241,7 +247,9 @@ def main(argv=None) -> int:
         default=list(PROFILES),
         help="default: all of them",
     )
-    parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) // 2))
+    parser.add_argument(
+        "--jobs", type=_positive_int, default=os.cpu_count() or 1, help="notebooks at once"
+    )
     args = parser.parse_args(argv)
     notebooks = [path.resolve() for path in args.notebooks] or default_notebooks()
     return 1 if report(notebooks, args.profiles, args.jobs) else 0
