@@ -15,6 +15,7 @@ References
 - K. Saito (2016). Deep Learning from Scratch, §6.2.
 """
 
+import functools
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -22,7 +23,7 @@ import numpy as np
 
 from lib import activations, initializers, theory
 from lib.initializers import as_initializer, draw_weights
-from lib.validation import as_real, as_rng, as_widths, check_finite, positive_int
+from lib.validation import as_rng, as_widths, check_finite, positive_int
 
 __all__ = [
     "DepthProfile",
@@ -120,9 +121,6 @@ class DepthProfile:
     backward_theory: dict[str, np.ndarray]
 
 
-_HE_MODES = ("fan_in", "fan_out")
-
-
 def he_vs_xavier_by_depth(depth, negative_slope, mode, n_samples=500, rng=0) -> DepthProfile:
     """Forward and backward std per layer of a LeakyReLU net under He (``mode``) and Xavier.
 
@@ -137,22 +135,14 @@ def he_vs_xavier_by_depth(depth, negative_slope, mode, n_samples=500, rng=0) -> 
     [1.41, 1.41, 1.41, 1.41]
     """
     widths = alternating_widths(depth)
-    negative_slope = as_real("negative_slope", negative_slope)
-    if mode not in _HE_MODES:
-        raise ValueError(f"mode must be one of {_HE_MODES}, got {mode!r}")
     f = activations.get("leaky_relu", negative_slope=negative_slope)
+    negative_slope = f.params["negative_slope"]
     he = {"mode": mode, "nonlinearity": "leaky_relu", "negative_slope": negative_slope}
-
-    def he_init(shape, rng=None):
-        return initializers.he_normal(shape, **he, rng=rng)
-
-    settings = {
-        f"He ({mode})": (he_init, "he_normal", he),
-        "Xavier": ("xavier_normal", "xavier_normal", {}),
-    }
+    settings = {f"He ({mode})": ("he_normal", he), "Xavier": ("xavier_normal", {})}
     profile = DepthProfile(widths, {}, {}, {}, {})
-    for label, (init, name, kwargs) in settings.items():
+    for label, (name, kwargs) in settings.items():
         stds = [initializers.std_of(name, shape, **kwargs) for shape in pairwise(widths)]
+        init = functools.partial(initializers.get(name), **kwargs)
         result = propagate(init, f, depth=depth, width=widths, n_samples=n_samples, rng=rng)
         profile.forward[label] = [float(z.std()) for z in result.pre_activations]
         profile.backward[label] = [float(g.std()) for g in result.gradients]

@@ -66,6 +66,9 @@ from scipy.special import expit
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
+# Chapter 6's fine-tuning lives with the other training comparisons; chapters import it from
+# here too (comparison does not import rbm).
+from lib.comparison import finetune_curves, labelled_subset
 from lib.initializers import as_initializer, as_rng, draw_weights
 from lib.network import MLP
 from lib.validation import (
@@ -532,8 +535,3 @@ class DBN:
             [rbm.hidden_bias for rbm in self.rbms] + [net.biases[-1]],
         )
         return net
-
-
-# Chapter 6's fine-tuning experiment lives with the other training comparisons; chapters
-# import it from here too.
-from lib.comparison import finetune_curves, labelled_subset  # noqa: E402
