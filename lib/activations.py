@@ -16,7 +16,7 @@ At a kink (``z == 0`` for relu, leaky_relu and elu) the derivative is the left o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +30,7 @@ __all__ = [
     "elu",
     "elu_derivative",
     "get",
+    "get_labelled",
     "identity",
     "identity_derivative",
     "leaky_relu",
@@ -147,6 +148,16 @@ class Activation:
     def __call__(self, z):
         return self.forward(z)
 
+    @property
+    def label(self) -> str:
+        """``"elu(alpha=0.5)"``: the name, and the parameters when there are any.
+
+        >>> get("leaky_relu", negative_slope=0.2).label, get("tanh").label
+        ('leaky_relu(negative_slope=0.2)', 'tanh')
+        """
+        params = ", ".join(f"{key}={value:g}" for key, value in self.params.items())
+        return f"{self.name}({params})" if params else self.name
+
 
 # name -> (function, derivative, default parameters)
 _REGISTRY: dict[str, tuple[Callable, Callable, dict[str, float]]] = {
@@ -198,6 +209,34 @@ def get(name, **params):
         for key, default in defaults.items()
     }
     return Activation(name, values, function, derivative_function)
+
+
+def get_labelled(activations) -> dict[str, Activation]:
+    """``{label: Activation}`` from a dict label -> name/Activation, or from a list of names or
+    Activations (each labelled with :attr:`Activation.label`); what the plots take.
+
+    >>> list(get_labelled(["tanh", get("elu", alpha=0.5)]))
+    ['tanh', 'elu(alpha=0.5)']
+    """
+    if isinstance(activations, Mapping):
+        items = [(str(label), spec) for label, spec in activations.items()]
+    elif isinstance(activations, Sequence) and not isinstance(activations, str):
+        items = [(None, spec) for spec in activations]
+    else:
+        raise ValueError(
+            "activations must be a dict label -> activation or a list of activation names or "
+            f"Activation objects, got {activations!r:.80}"
+        )
+    if not items:
+        raise ValueError("activations must hold at least one activation, got an empty collection")
+    labelled = {}
+    for label, spec in items:
+        activation = get(spec)
+        label = activation.label if label is None else label
+        if label in labelled:
+            raise ValueError(f"activations: the label {label!r} appears twice; use a dict")
+        labelled[label] = activation
+    return labelled
 
 
 @dataclass(frozen=True)

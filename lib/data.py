@@ -5,14 +5,13 @@ train in seconds on a Binder-class machine. Reference: Alpaydin & Kaynak (1998),
 Recognition of Handwritten Digits" data, as bundled by ``sklearn.datasets.load_digits``.
 """
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import sklearn.datasets
 from sklearn.model_selection import train_test_split
 
-from lib.validation import RngLike, as_rng
+from lib.validation import RngLike, as_rng, as_test_size
 
 # Pixels in the bundled digits are counts of "on" cells in 4 x 4 blocks: integers 0..16.
 _MAX_PIXEL = 16.0
@@ -40,21 +39,6 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _check_test_size(test_size, n_samples, n_classes):
-    """Fail early, in our words, where ``train_test_split`` would fail deep inside scikit-learn."""
-    if isinstance(test_size, bool) or not isinstance(test_size, int | float | np.floating):
-        raise ValueError(f"test_size must be a float in (0, 1), got {test_size!r}")
-    if not 0.0 < test_size < 1.0:
-        raise ValueError(f"test_size must lie strictly between 0 and 1, got {test_size!r}")
-    # A stratified split needs at least one sample of every class on each side.
-    n_test = math.ceil(test_size * n_samples)
-    if min(n_test, n_samples - n_test) < n_classes:
-        raise ValueError(
-            f"test_size={test_size!r} puts {n_test} of {n_samples} samples in the test set; "
-            f"a stratified split needs at least {n_classes} on each side"
-        )
-
-
 def load_digits(test_size: float = 0.25, rng: RngLike = 0) -> Dataset:
     """Load the bundled 8 x 8 digits, scale pixels to [0, 1] and split them stratified.
 
@@ -77,7 +61,7 @@ def load_digits(test_size: float = 0.25, rng: RngLike = 0) -> Dataset:
     bunch = sklearn.datasets.load_digits()
     labels = bunch.target.astype(np.int64)
     n_classes = int(labels.max()) + 1
-    _check_test_size(test_size, labels.size, n_classes)
+    test_size = as_test_size(test_size, labels.size, n_classes)
     pixels = bunch.data.astype(np.float64) / _MAX_PIXEL
     # scikit-learn takes an integer seed; drawing it from our generator threads ``rng`` through.
     seed = int(as_rng(rng).integers(2**32 - 1))

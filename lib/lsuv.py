@@ -26,9 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib import initializers
-from lib.initializers import RngLike
 from lib.network import MLP
-from lib.validation import as_positive, positive_int
+from lib.validation import RngLike, as_positive, as_rng, positive_int
 
 __all__ = ["LSUVReport", "lsuv"]
 
@@ -84,7 +83,7 @@ def lsuv(
     if len(x) < 2:
         raise ValueError(f"x must hold at least 2 samples to measure a variance, got {len(x)}")
     if orthogonal_start:
-        rng = initializers.as_rng(rng)
+        rng = as_rng(rng)
         net.weights = [initializers.orthogonal(w.shape, rng=rng) for w in net.weights]
 
     n_layers = net.n_layers

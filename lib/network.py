@@ -39,7 +39,7 @@ from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from lib import activations
-from lib.initializers import as_initializer, as_rng, draw_weights
+from lib.initializers import draw_weights, resolve
 
 # The forward-only experiment lives in lib.propagation; chapters call it as network.propagate.
 from lib.propagation import Propagation, propagate
@@ -50,6 +50,7 @@ from lib.validation import (
     as_momentum,
     as_parameter_list,
     as_positive,
+    as_rng,
     check_finite,
     positive_int,
 )
@@ -173,7 +174,7 @@ class MLP:
     def __init__(self, layer_sizes, activation="relu", init="he_normal", rng=None):
         self.layer_sizes = as_layer_sizes(layer_sizes)
         self.activation = activations.get(activation)
-        init = as_initializer(init)
+        init = resolve(init)
         self._weights = draw_weights(init, self._weight_shapes(), as_rng(rng))
         self._biases = [np.zeros(n_out) for n_out in self.layer_sizes[1:]]
 

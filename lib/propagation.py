@@ -6,29 +6,36 @@ gradient back, the experiment of *Deep Learning from Scratch* §6.2 and of Gloro
 forward and backward std per layer of a leaky-ReLU stack whose widths alternate (so fan-in and
 fan-out differ), under He et al.'s init and under Xavier, with the closed forms of
 :mod:`lib.theory` beside the measurements (He et al. 2015, eqs. 10 and 14).
+:func:`end_to_end_singular_values` measures what Saxe et al. (2013) call dynamical isometry:
+the singular values of the product :math:`W_1 W_2 \cdots W_L` of a deep linear network
+(chapter 7).
 
 References
 ----------
 - X. Glorot, Y. Bengio (2010). Understanding the difficulty of training deep feedforward
   neural networks. AISTATS.
 - K. He, X. Zhang, S. Ren, J. Sun (2015). Delving deep into rectifiers. ICCV.
+- A. Saxe, J. McClelland, S. Ganguli (2013). Exact solutions to the nonlinear dynamics of
+  learning in deep linear neural networks. arXiv:1312.6120.
 - K. Saito (2016). Deep Learning from Scratch, §6.2.
 """
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 
 from lib import activations, initializers, theory
-from lib.initializers import as_initializer, draw_weights
+from lib.initializers import draw_weights, resolve
 from lib.validation import as_rng, as_widths, check_finite, positive_int
 
 __all__ = [
     "DepthProfile",
     "Propagation",
     "alternating_widths",
+    "end_to_end_singular_values",
     "he_vs_xavier_by_depth",
     "propagate",
 ]
@@ -74,7 +81,7 @@ def propagate(init, activation, depth=5, width=100, n_samples=1000, rng=None):
     widths = as_widths(width, depth)
     n_samples = positive_int("n_samples", n_samples)
     f = activations.get(activation)
-    init = as_initializer(init)
+    init = resolve(init)
     rng = as_rng(rng)
 
     x = rng.standard_normal((n_samples, widths[0]))
@@ -149,3 +156,27 @@ def he_vs_xavier_by_depth(depth, negative_slope, mode, n_samples=500, rng=0) -> 
         profile.forward_theory[label] = theory.preactivation_stds(widths, stds, negative_slope)
         profile.backward_theory[label] = theory.gradient_stds(widths, stds, negative_slope)
     return profile
+
+
+def end_to_end_singular_values(weights) -> np.ndarray:
+    r"""Singular values, largest first, of the end-to-end map :math:`W_1 W_2 \cdots W_L`.
+
+    With the ``x @ W`` layout a deep linear network computes ``x @ (W_1 @ ... @ W_L)``. Saxe
+    et al. (2013) show that learning in such a net is as fast at any depth when this product
+    is an isometry (all singular values 1), which orthogonal layers of equal width give
+    exactly, while products of Gaussian layers spread their singular values with depth.
+    """
+    if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or not weights:
+        raise ValueError(f"weights must be a non-empty list of 2-D arrays, got {type(weights)}")
+    product = np.asarray(weights[0], dtype=np.float64)
+    for i, w in enumerate(weights[1:], start=1):
+        w = np.asarray(w, dtype=np.float64)
+        if w.ndim != 2 or product.ndim != 2 or w.shape[0] != product.shape[1]:
+            raise ValueError(
+                f"weights[{i}] of shape {w.shape} does not chain after a product of shape "
+                f"{product.shape}; each W must be (fan_in, fan_out) with fan_in = previous fan_out"
+            )
+        product = product @ w
+    if product.ndim != 2:
+        raise ValueError(f"weights[0] must be 2-D, got shape {product.shape}")
+    return np.linalg.svd(product, compute_uv=False)

@@ -16,7 +16,7 @@ import numpy as np
 from lib import initializers
 from lib.data import Dataset
 from lib.network import MLP, History
-from lib.validation import as_real
+from lib.validation import as_real, as_rng
 
 
 def unit_spread(weights: np.ndarray) -> float:
@@ -86,7 +86,7 @@ def train_from_constant(
     weights after training, their :func:`unit_spread` and :func:`numerical_rank`, and the
     accuracies.
     """
-    rng = initializers.as_rng(rng)
+    rng = as_rng(rng)
     n_inputs = data.x_train.shape[1]
     net = MLP(
         [n_inputs, n_hidden, data.n_classes],

@@ -5,7 +5,6 @@ import pytest
 
 from lib import comparison
 from lib.data import load_digits
-from lib.network import MLP
 
 SIZES = [64, 32, 32, 10]
 DEEP = [64, 100, 100, 100, 100, 10]
@@ -90,34 +89,6 @@ def test_bad_grid_arguments_raise(data, kwargs, match):
     } | kwargs
     with pytest.raises(ValueError, match=match):
         comparison.run_grid(**arguments)
-
-
-def test_orthogonal_product_is_an_isometry_and_gaussian_is_not():
-    sizes = [64] + [64] * 7 + [10]
-    orthogonal = comparison.end_to_end_singular_values(
-        MLP(sizes, "identity", "orthogonal", 0).weights
-    )
-    gaussian = comparison.end_to_end_singular_values(
-        MLP(sizes, "identity", "lecun_normal", 0).weights
-    )
-    assert orthogonal.shape == gaussian.shape == (10,)
-    np.testing.assert_allclose(orthogonal, 1.0, atol=1e-10)
-    assert gaussian[0] / gaussian[-1] > 3.0
-    assert np.all(np.diff(gaussian) <= 0)
-
-
-def test_singular_values_of_one_matrix_match_numpy():
-    w = np.random.default_rng(0).standard_normal((50, 20))
-    np.testing.assert_allclose(
-        comparison.end_to_end_singular_values([w]), np.linalg.svd(w, compute_uv=False)
-    )
-
-
-def test_singular_values_reject_shapes_that_do_not_chain():
-    with pytest.raises(ValueError, match=r"weights\[1\]"):
-        comparison.end_to_end_singular_values([np.ones((4, 3)), np.ones((4, 2))])
-    with pytest.raises(ValueError, match="weights"):
-        comparison.end_to_end_singular_values(np.ones((4, 3)))
 
 
 # --- chaos: does a run depend on the last bits? ----------------------------------------------

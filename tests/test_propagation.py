@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from lib import activations, initializers, network, propagation
+from lib.network import MLP
 from lib.propagation import Propagation, propagate
 from tests.gradcheck import numeric_gradient, relative_error
 
@@ -136,3 +137,31 @@ def test_he_vs_xavier_by_depth_bad_input(kwargs, match):
     arguments = {"depth": 3, "negative_slope": 0.0, "mode": "fan_in"} | kwargs
     with pytest.raises(ValueError, match=match):
         propagation.he_vs_xavier_by_depth(**arguments)
+
+
+def test_orthogonal_product_is_an_isometry_and_gaussian_is_not():
+    sizes = [64] + [64] * 7 + [10]
+    orthogonal = propagation.end_to_end_singular_values(
+        MLP(sizes, "identity", "orthogonal", 0).weights
+    )
+    gaussian = propagation.end_to_end_singular_values(
+        MLP(sizes, "identity", "lecun_normal", 0).weights
+    )
+    assert orthogonal.shape == gaussian.shape == (10,)
+    np.testing.assert_allclose(orthogonal, 1.0, atol=1e-10)
+    assert gaussian[0] / gaussian[-1] > 3.0
+    assert np.all(np.diff(gaussian) <= 0)
+
+
+def test_singular_values_of_one_matrix_match_numpy():
+    w = np.random.default_rng(0).standard_normal((50, 20))
+    np.testing.assert_allclose(
+        propagation.end_to_end_singular_values([w]), np.linalg.svd(w, compute_uv=False)
+    )
+
+
+def test_singular_values_reject_shapes_that_do_not_chain():
+    with pytest.raises(ValueError, match=r"weights\[1\]"):
+        propagation.end_to_end_singular_values([np.ones((4, 3)), np.ones((4, 2))])
+    with pytest.raises(ValueError, match="weights"):
+        propagation.end_to_end_singular_values(np.ones((4, 3)))

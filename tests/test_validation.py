@@ -12,20 +12,6 @@ import lib
 from lib import validation
 from lib.data import load_digits
 
-#: Argument checks of one module's own domain that still live beside their code. The list may
-#: only shrink: a new shared check goes into lib.validation.
-NOT_YET_IN_VALIDATION = {
-    "lib.comparison._as_init",
-    "lib.comparison._as_names",
-    "lib.data._check_test_size",
-    "lib.initializers.as_initializer",
-    "lib.plots._base._check_series",
-    "lib.plots.activations._check_activations",
-    "lib.plots.curves._check_runs",
-    "lib.plots.diagrams._check_cell_text",
-    "lib.plots.histograms._check_histogram_options",
-    "lib.plots.images._check_images",
-}
 CHECK_NAME = re.compile(r"^_?(as|check)_")
 
 
@@ -38,14 +24,12 @@ def test_argument_checks_live_in_validation():
     found = set()
     for module in _modules():
         # lib.checks' check_* functions check students' answers, not arguments.
-        if module.__name__ == "lib.validation" or module.__name__.startswith("lib.checks"):
+        if module.__name__.startswith(("lib.validation", "lib.checks")):
             continue
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__ and CHECK_NAME.match(name):
                 found.add(f"{module.__name__}.{name}")
-    assert found <= NOT_YET_IN_VALIDATION, (
-        f"move into lib.validation: {found - NOT_YET_IN_VALIDATION}"
-    )
+    assert not found, f"move into lib.validation: {sorted(found)}"
 
 
 def test_as_layer_sizes():
@@ -85,3 +69,37 @@ def test_seeds_data_choices_and_text():
     validation.check_text(None, "title")
     with pytest.raises(ValueError, match="title must be a string"):
         validation.check_text(None, "title", optional=False)
+
+
+def test_name_or_positive_and_fraction():
+    assert validation.as_name_or_positive("init", "he_normal", ["he_normal"]) == "he_normal"
+    assert validation.as_name_or_positive("init", 2, ["he_normal"]) == 2.0
+    for bad in ("glorot", 0.0, True, None):
+        with pytest.raises(ValueError, match="init"):
+            validation.as_name_or_positive("init", bad, ["he_normal"])
+    assert validation.as_fraction("test_size", 0.25) == 0.25
+    for bad in (0, 1.0, "0.5", True):
+        with pytest.raises(ValueError, match="test_size"):
+            validation.as_fraction("test_size", bad)
+    with pytest.raises(ValueError, match="at least 10 on each side"):
+        validation.as_test_size(0.01, 100, 10)
+
+
+def test_collections_of_curves_runs_and_cells():
+    assert validation.as_list_of("inits", ["a", "b"], str.upper) == ("A", "B")
+    with pytest.raises(ValueError, match="inits must be a non-empty list"):
+        validation.as_list_of("inits", "ab", str.upper)
+    curves = validation.as_curves({1: [0.5, 1.0]}, "curves")
+    assert list(curves) == ["1"] and curves["1"].dtype == np.float64
+    with pytest.raises(ValueError, match=r"curves\['a'\] must be a non-empty 1-D"):
+        validation.as_curves({"a": [[1.0]]}, "curves")
+    tables, x = validation.as_run_tables({"he": [1.0, 2.0, 3.0]}, x=[0, 1, 2])
+    assert tables["he"].shape == (1, 3) and x.tolist() == [0.0, 1.0, 2.0]
+    with pytest.raises(ValueError, match="one value per step"):
+        validation.as_run_tables({"he": [[1.0, 2.0]]}, x=[0.0])
+    assert validation.as_cell_text({(1, 0): "x"}, (2, 3)) == {(1, 0): "x"}
+    with pytest.raises(ValueError, match=r"inside \(2, 3\)"):
+        validation.as_cell_text({(2, 0): "x"}, (2, 3))
+    assert validation.as_image_stack(np.zeros((2, 6)), (2, 3)).shape == (2, 2, 3)
+    with pytest.raises(ValueError, match=r"images must be \(n, 6\)"):
+        validation.as_image_stack(np.zeros((2, 5)), (2, 3))

@@ -3,7 +3,6 @@
 import contextlib
 import functools
 import math
-from collections.abc import Mapping
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -11,8 +10,6 @@ import numpy as np
 from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.colors import Colormap
-
-from lib.validation import as_float_array
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -87,23 +84,6 @@ def format_value(value: float) -> str:
     if value == 0 or 1e-3 <= abs(value) < 1e4 or not math.isfinite(value):
         return f"{value:.3f}"
     return f"{value:.2e}"
-
-
-def _check_series(series, name):
-    """A labelled dict of curves as {str(label): float array}, validated."""
-    if not isinstance(series, Mapping):
-        raise ValueError(f"{name} must be a dict label -> values, got {type(series).__name__}")
-    if len(series) == 0:
-        raise ValueError(f"{name} must hold at least one entry, got an empty dict")
-    checked = {}
-    for label, values in series.items():
-        curve = as_float_array(values, f"{name}[{label!r}]")
-        if curve.ndim != 1 or curve.size == 0:
-            raise ValueError(
-                f"{name}[{label!r}] must be a non-empty 1-D sequence, got shape {curve.shape}"
-            )
-        checked[str(label)] = curve
-    return checked
 
 
 def _new_axes(n_panels, n_cols, row_height, sharey=False, width=FIG_WIDTH):

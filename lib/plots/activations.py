@@ -1,13 +1,11 @@
 """One activation function: its curves and what it does to a Gaussian input (chapter 3)."""
 
-from collections.abc import Mapping, Sequence
-
 import numpy as np
 from matplotlib.figure import Figure
 
 from lib import stats
-from lib.activations import Activation
 from lib.activations import get as get_activation
+from lib.activations import get_labelled
 from lib.plots._base import (
     _BAD_COLOR,
     _CURVE_POINTS,
@@ -20,35 +18,6 @@ from lib.plots._base import (
     format_value,
 )
 from lib.validation import as_positive, check_text, positive_int
-
-
-def _default_label(activation: Activation) -> str:
-    """``"elu(alpha=0.5)"``: the name, and the parameters when there are any."""
-    params = ", ".join(f"{key}={value:g}" for key, value in activation.params.items())
-    return f"{activation.name}({params})" if params else activation.name
-
-
-def _check_activations(activations) -> dict[str, Activation]:
-    """{label: Activation} from a dict label -> name/Activation or a list of names/Activations."""
-    if isinstance(activations, Mapping):
-        items = [(str(label), spec) for label, spec in activations.items()]
-    elif isinstance(activations, Sequence) and not isinstance(activations, str):
-        items = [(None, spec) for spec in activations]
-    else:
-        raise ValueError(
-            "activations must be a dict label -> activation or a list of activation names or "
-            f"Activation objects, got {activations!r:.80}"
-        )
-    if not items:
-        raise ValueError("activations must hold at least one activation, got an empty collection")
-    checked = {}
-    for label, spec in items:
-        activation = get_activation(spec)
-        label = _default_label(activation) if label is None else label
-        if label in checked:
-            raise ValueError(f"activations: the label {label!r} appears twice; use a dict")
-        checked[label] = activation
-    return checked
 
 
 @_styled
@@ -70,7 +39,7 @@ def activation_curves(
     gradient passes; ``None`` shades nothing. ``n_cols`` defaults to at most 3 panels per row.
     ``axes``: one existing axes per activation for an in-place redraw.
     """
-    checked = _check_activations(activations)
+    checked = get_labelled(activations)
     lo, hi = stats.check_bounds(z_range, "z_range")
     if saturation_threshold is not None:
         saturation_threshold = as_positive("saturation_threshold", saturation_threshold)
@@ -116,6 +85,7 @@ def activation_response(response, activation, *, title: str | None = None, axes=
     derivatives' histogram with the share below 0.01 (saturated or dead: no gradient passes).
     """
     check_text(title, "title")
+    activation = get_activation(activation)
     fig, (curve_ax, output_ax, derivative_ax) = (
         _new_axes(3, 3, 3.2) if axes is None else _reuse_axes(axes, 3, "axes")
     )

@@ -9,7 +9,6 @@ from matplotlib.ticker import MaxNLocator
 from lib import stats
 from lib.plots._base import (
     _THEORY_SUFFIX,
-    _check_series,
     _finish,
     _finite_limits,
     _masked_for_log,
@@ -17,7 +16,15 @@ from lib.plots._base import (
     _single_axes,
     _styled,
 )
-from lib.validation import as_float_array, as_positive, check_choice, check_text, positive_int
+from lib.validation import (
+    as_curves,
+    as_float_array,
+    as_positive,
+    as_run_tables,
+    check_choice,
+    check_text,
+    positive_int,
+)
 
 # --- curves ---------------------------------------------------------------------------------
 
@@ -39,8 +46,8 @@ def std_by_depth(
     (He et al. 2015, eq. 10; plot its square root, the std).
     Non-positive and non-finite values are left out of the log-scale plot.
     """
-    measured = _check_series(curves, "curves")
-    predicted = {} if theory is None else _check_series(theory, "theory")
+    measured = as_curves(curves, "curves")
+    predicted = {} if theory is None else as_curves(theory, "theory")
     check_text(ylabel, "ylabel", optional=False)
     check_text(title, "title")
     redrawn = ax is not None
@@ -69,34 +76,6 @@ def std_by_depth(
     ax.set_title(title or "Standard deviation by depth")
     ax.legend()
     return _finish(fig, redrawn)
-
-
-def _check_runs(histories, smooth, x):
-    """{label: (n_seeds, n_steps) float table}, validated, and the shared x values."""
-    if not isinstance(histories, Mapping) or len(histories) == 0:
-        raise ValueError(f"histories must be a non-empty dict label -> runs, got {histories!r:.80}")
-    if smooth is not None:
-        positive_int("smooth", smooth)
-    tables = {}
-    for label, runs in histories.items():
-        table = as_float_array(runs, f"histories[{label!r}]")
-        if table.ndim == 1:
-            table = table[np.newaxis, :]
-        if table.ndim != 2 or table.size == 0:
-            raise ValueError(
-                f"histories[{label!r}] must be one run or a list of equal-length runs, "
-                f"got shape {table.shape}"
-            )
-        tables[str(label)] = table
-    if x is not None:
-        x = as_float_array(x, "x")
-        lengths = {label: table.shape[1] for label, table in tables.items()}
-        if x.ndim != 1 or any(length != x.size for length in lengths.values()):
-            raise ValueError(
-                f"x must be 1-D with one value per step, got {x.size} values for runs of "
-                f"lengths {lengths}"
-            )
-    return tables, x
 
 
 @_styled
@@ -128,7 +107,9 @@ def training_curves(
     'He (2 seeds)'
     """
     check_choice(band, stats.BANDS, "band")
-    tables, x = _check_runs(histories, smooth, x)
+    if smooth is not None:
+        positive_int("smooth", smooth)
+    tables, x = as_run_tables(histories, x)
     check_text(ylabel, "ylabel", optional=False)
     check_text(xlabel, "xlabel", optional=False)
     check_text(title, "title")

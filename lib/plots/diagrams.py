@@ -1,7 +1,6 @@
 """Tables and bars: the comparison heat map (chapter 7), unit spread (chapter 1)."""
 
 import math
-import numbers
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -18,7 +17,7 @@ from lib.plots._base import (
     _with_bad_color,
     format_value,
 )
-from lib.validation import as_float_array, check_text
+from lib.validation import as_cell_text, as_float_array, check_text
 
 
 @_styled
@@ -43,24 +42,6 @@ def unit_distances(distances, *, title: str | None = None, ax=None) -> Figure:
 
 def _cell_text(value, fmt):
     return format(value, fmt) if math.isfinite(value) else str(value)
-
-
-def _check_cell_text(cell_text, shape) -> dict[tuple[int, int], str]:
-    if cell_text is None:
-        return {}
-    if not isinstance(cell_text, Mapping):
-        raise ValueError(f"cell_text must map (row, col) to a text, got {type(cell_text)}")
-    for key, text in cell_text.items():
-        ok_key = (
-            isinstance(key, tuple)
-            and len(key) == 2
-            and all(isinstance(i, numbers.Integral) for i in key)
-            and all(0 <= i < n for i, n in zip(key, shape, strict=True))
-        )
-        if not ok_key:
-            raise ValueError(f"cell_text keys must be (row, col) inside {shape}, got {key!r}")
-        check_text(text, f"cell_text[{key}]", optional=False)
-    return {(int(row), int(col)): text for (row, col), text in cell_text.items()}
 
 
 def _text_color(image, value):
@@ -117,7 +98,7 @@ def heatmap(
         raise ValueError(
             f"fmt must be a format spec for floats such as '.2f', got {fmt!r}"
         ) from error
-    texts = _check_cell_text(cell_text, grid.shape)
+    texts = as_cell_text(cell_text, grid.shape)
     for text, name in (
         (title, "title"),
         (cbar_label, "cbar_label"),

@@ -1,6 +1,7 @@
 """Per-layer histograms of activations and gradients (chapters 2-5)."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import matplotlib as mpl
 import numpy as np
@@ -24,37 +25,58 @@ from lib.plots._base import (
     _styled,
     format_value,
 )
-from lib.validation import check_choice, check_text, positive_int
+from lib.validation import check_bounds, check_choice, check_text, positive_int
 
 # --- per-layer histograms -------------------------------------------------------------------
 
 
-def _check_histogram_options(kind, bins, summary, saturation_bounds, value_range):
-    check_choice(kind, KINDS, "kind")
-    positive_int("bins", bins)
-    if summary is not None:
-        check_choice(summary, SUMMARIES, "summary")
-        if kind == "gradient":
-            raise ValueError(f"summary={summary!r} applies to activations, not kind='gradient'")
-    if (summary == "saturated") != (saturation_bounds is not None):
-        raise ValueError(
-            "saturation_bounds=(lo, hi) goes with summary='saturated' and only with it, got "
-            f"summary={summary!r}, saturation_bounds={saturation_bounds!r}"
-        )
-    if value_range is not None:
-        return stats.check_bounds(value_range, "value_range")
-    return None
+@dataclass(frozen=True)
+class HistogramOptions:
+    """The options every per-layer histogram shares, checked once.
+
+    ``kind`` is ``"activation"`` or ``"gradient"``; ``bins`` the number of bins; ``value_range``
+    ``(lo, hi)`` fixes their span (None: the values' own); ``summary`` ``"saturated"`` (with
+    ``saturation_bounds=(lo, hi)``, and only with it) or ``"dead"`` adds a share to the numbers
+    printed for activations.
+    """
+
+    kind: str = "activation"
+    bins: int = 50
+    value_range: tuple[float, float] | None = None
+    summary: str | None = None
+    saturation_bounds: tuple[float, float] | None = None
+
+    def __post_init__(self):
+        check_choice(self.kind, KINDS, "kind")
+        positive_int("bins", self.bins)
+        if self.summary is not None:
+            check_choice(self.summary, SUMMARIES, "summary")
+            if self.kind == "gradient":
+                raise ValueError(
+                    f"summary={self.summary!r} applies to activations, not kind='gradient'"
+                )
+        if (self.summary == "saturated") != (self.saturation_bounds is not None):
+            raise ValueError(
+                "saturation_bounds=(lo, hi) goes with summary='saturated' and only with it, got "
+                f"summary={self.summary!r}, saturation_bounds={self.saturation_bounds!r}"
+            )
+        if self.saturation_bounds is not None:
+            bounds = check_bounds(self.saturation_bounds, "saturation_bounds")
+            object.__setattr__(self, "saturation_bounds", bounds)
+        if self.value_range is not None:
+            object.__setattr__(self, "value_range", check_bounds(self.value_range, "value_range"))
 
 
-def _common_edges(all_layers, bins, value_range):
+def _common_edges(all_layers, options):
     """One set of bin edges for every panel, so their histograms compare at a glance."""
+    value_range = options.value_range
     if value_range is None:
         finite = [layer[np.isfinite(layer)] for layer in all_layers]
         finite = np.concatenate(finite)
         if finite.size == 0:
             return None
         value_range = (float(finite.min()), float(finite.max()))
-    return np.histogram_bin_edges([], bins=bins, range=value_range)
+    return np.histogram_bin_edges([], bins=options.bins, range=value_range)
 
 
 def _panel_text(entry, summary):
@@ -68,17 +90,17 @@ def _panel_text(entry, summary):
     return "\n".join(lines)
 
 
-def _histogram_panel(ax, layer, entry, edges, summary, saturation_bounds, color):
+def _histogram_panel(ax, layer, entry, edges, options, color):
     """Draw one layer's histogram (it has finite values) with its numbers; return the peak count."""
     counts, _ = np.histogram(layer[np.isfinite(layer)], bins=edges)
     ax.stairs(counts, edges, fill=True, color=color, alpha=0.75)
-    if saturation_bounds is not None:
-        for bound in saturation_bounds:
+    if options.saturation_bounds is not None:
+        for bound in options.saturation_bounds:
             ax.axvline(bound, color="0.35", linestyle="--", linewidth=1.0)
     ax.text(
         0.97,
         0.96,
-        _panel_text(entry, summary),
+        _panel_text(entry, options.summary),
         transform=ax.transAxes,
         ha="right",
         va="top",
@@ -88,27 +110,27 @@ def _histogram_panel(ax, layer, entry, edges, summary, saturation_bounds, color)
     return int(counts.max())
 
 
-def _draw_histogram_rows(rows, axes_rows, n_cols, kind, bins, value_range, summary, bounds):
+def _draw_histogram_rows(rows, axes_rows, n_cols, options):
     """Fill axes with histograms: one row of axes per setting ``(label, layers)``.
 
     A setting's panels wrap every ``n_cols`` axes; the first panel of each line gets the y label.
     """
     all_layers = [layer for _, layers in rows for layer in layers]
-    edges = _common_edges(all_layers, bins, value_range)
+    edges = _common_edges(all_layers, options)
     tallest = 0
     for row_index, ((label, layers), axes) in enumerate(zip(rows, axes_rows, strict=True)):
-        entries = stats.layer_stats(layers, bounds)
+        entries = stats.layer_stats(layers, options.saturation_bounds)
         color = COLORS[row_index % len(COLORS)]
         for layer_index, (ax, layer, entry) in enumerate(zip(axes, layers, entries, strict=True)):
             if edges is None or entry["nonfinite_fraction"] == 1.0:
                 _say_no_finite_values(ax)
             else:
-                peak = _histogram_panel(ax, layer, entry, edges, summary, bounds, color)
+                peak = _histogram_panel(ax, layer, entry, edges, options, color)
                 tallest = max(tallest, peak)
             if row_index == 0:
                 ax.set_title(f"Layer {layer_index + 1}")
             if row_index == len(rows) - 1:
-                ax.set_xlabel(f"{kind} value")
+                ax.set_xlabel(f"{options.kind} value")
             if layer_index % n_cols == 0:
                 ax.set_ylabel("count" if label is None else f"{label}\ncount")
     for axes in axes_rows:
@@ -156,7 +178,7 @@ def layer_histograms(
     >>> [ax.get_title() for ax in fig.axes]
     ['Layer 1', 'Layer 2', 'Layer 3']
     """
-    options = _check_histogram_options(kind, bins, summary, saturation_bounds, value_range)
+    options = HistogramOptions(kind, bins, value_range, summary, saturation_bounds)
     check_text(title, "title")
     layers = stats.check_layers(values_per_layer)
     n_cols = min(len(layers), _MAX_PANELS_PER_ROW)
@@ -164,9 +186,7 @@ def layer_histograms(
         fig, flat = _new_axes(len(layers), n_cols, _PANEL_ROW_HEIGHT, sharey=True)
     else:
         fig, flat = _reuse_axes(axes, len(layers), "axes")
-    _draw_histogram_rows(
-        [(None, layers)], [flat], n_cols, kind, bins, options, summary, saturation_bounds
-    )
+    _draw_histogram_rows([(None, layers)], [flat], n_cols, options)
     fig.suptitle(title or f"{kind.capitalize()} values per layer")
     return _finish(fig, redrawn=axes is not None)
 
@@ -208,13 +228,13 @@ def overlaid_layer_histograms(
     its saturated or dead share (``summary`` and ``saturation_bounds`` as in
     :func:`layer_histograms`). One axes draws fast enough for a slider.
     """
-    options = _check_histogram_options(kind, bins, summary, saturation_bounds, value_range)
+    options = HistogramOptions(kind, bins, value_range, summary, saturation_bounds)
     check_text(title, "title")
     layers = stats.check_layers(values_per_layer)
     redrawn = ax is not None
     fig, ax = _single_axes(ax, 3.6)
-    edges = _common_edges(layers, bins, options)
-    entries = stats.layer_stats(layers, saturation_bounds)
+    edges = _common_edges(layers, options)
+    entries = stats.layer_stats(layers, options.saturation_bounds)
     colors = mpl.colormaps["viridis"](np.linspace(0.0, 0.85, len(layers)))
     labelled = _legend_layers(len(layers))
     for index, (layer, entry, color) in enumerate(zip(layers, entries, colors, strict=True)):
@@ -255,7 +275,7 @@ def compare_layer_histograms(
     compare directly. ``axes``: an existing ``(n_settings, n_layers)`` grid for a redraw.
     Other arguments as in :func:`layer_histograms`.
     """
-    options = _check_histogram_options(kind, bins, summary, saturation_bounds, value_range)
+    options = HistogramOptions(kind, bins, value_range, summary, saturation_bounds)
     check_text(title, "title")
     if not isinstance(settings, Mapping) or len(settings) == 0:
         raise ValueError(
@@ -275,6 +295,6 @@ def compare_layer_histograms(
     else:
         fig, flat = _reuse_axes(axes, len(rows) * n_cols, "axes")
     axes_rows = [flat[start : start + n_cols] for start in range(0, len(flat), n_cols)]
-    _draw_histogram_rows(rows, axes_rows, n_cols, kind, bins, options, summary, saturation_bounds)
+    _draw_histogram_rows(rows, axes_rows, n_cols, options)
     fig.suptitle(title or f"{kind.capitalize()} values per layer")
     return _finish(fig, redrawn=axes is not None)

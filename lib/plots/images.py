@@ -19,7 +19,7 @@ from lib.plots._base import (
     _styled,
     _with_bad_color,
 )
-from lib.validation import as_float_array, check_choice, check_text, positive_int
+from lib.validation import as_float_array, as_image_stack, check_choice, check_text, positive_int
 
 # --- images ---------------------------------------------------------------------------------
 
@@ -60,26 +60,6 @@ def weight_image(
     return _finish(fig, redrawn)
 
 
-def _check_images(images, shape):
-    """Images as an (n, height, width) float array; flat rows are reshaped to ``shape``."""
-    if (
-        not isinstance(shape, tuple | list)
-        or len(shape) != 2
-        or not all(isinstance(n, int | np.integer) and n > 0 for n in shape)
-    ):
-        raise ValueError(f"shape must be a pair of positive ints (height, width), got {shape!r}")
-    stack = as_float_array(images, "images")
-    height, width = shape
-    if stack.ndim == 2 and stack.shape[1] == height * width:
-        stack = stack.reshape(-1, height, width)
-    if stack.ndim != 3 or stack.shape[1:] != (height, width) or stack.shape[0] == 0:
-        raise ValueError(
-            f"images must be (n, {height * width}) flat rows or (n, {height}, {width}) images "
-            f"with n >= 1, got shape {stack.shape}"
-        )
-    return stack
-
-
 @_styled
 def image_grid(
     images,
@@ -101,7 +81,7 @@ def image_grid(
     ``titles`` labels each image (e.g. its class); ``n_cols`` defaults to at most 10.
     ``axes``: one existing axes per image for an in-place redraw.
     """
-    stack = _check_images(images, shape)
+    stack = as_image_stack(images, shape)
     check_choice(scale, ("each", "shared"), "scale")
     check_text(title, "title")
     n_images = stack.shape[0]

@@ -1,131 +1,25 @@
-r"""Restricted Boltzmann machines and deep belief nets: the pre-training answer to initialization.
+"""The restricted Boltzmann machine: its conditionals, free energy, Gibbs chain and CD/PCD training.
 
-Before Xavier and He init, deep nets were started by *pre-training*: each layer is trained,
-without labels, as an RBM on the output of the layer below, and the stack then initializes an
-MLP that backprop fine-tunes (Hinton, Osindero & Teh 2006; Hinton & Salakhutdinov 2006).
-
-The model
----------
-A Bernoulli-Bernoulli RBM has binary visible units :math:`v \in \{0, 1\}^{n_v}`, binary hidden
-units :math:`h \in \{0, 1\}^{n_h}`, weights ``W`` of shape ``(n_visible, n_hidden)`` (the
-``x @ W`` layout of the whole course), a visible bias :math:`b` and a hidden bias :math:`c`:
-
-.. math::
-
-    E(v, h) = -v^\top b - h^\top c - v^\top W h, \qquad p(v, h) \propto e^{-E(v, h)},
-
-    p(h_j = 1 \mid v) = \sigma(c_j + v^\top W_{:, j}), \qquad
-    p(v_i = 1 \mid h) = \sigma(b_i + W_{i, :} h).
-
-Summing out :math:`h` gives the *free energy*, :math:`p(v) \propto e^{-F(v)}` with
-
-.. math::
-
-    F(v) = -v^\top b - \sum_j \log\bigl(1 + e^{c_j + v^\top W_{:, j}}\bigr).
-
-The gradient of the mean log-likelihood has a data term and a model term,
-
-.. math::
-
-    \frac{\partial \log p(v)}{\partial W_{ij}}
-        = \langle v_i h_j \rangle_\text{data} - \langle v_i h_j \rangle_\text{model},
-
-and the model term is intractable. *Contrastive divergence* CD-k (Hinton 2002) estimates it
-from a Gibbs chain started at the data and run for ``k`` steps; *persistent* CD, PCD-k
-(Tieleman 2008), keeps the chains running from one mini-batch to the next instead.
-
-What :meth:`RBM.fit` runs
--------------------------
-Following Hinton's practical guide (2010), the grey pixels in [0, 1] are used as they are, as
-the probabilities of the visible units (not binarised), and the hidden statistics always use
-probabilities :math:`p(h = 1 \mid v)`, never samples. Hidden states that *drive* the chain are
-sampled (``u < p`` with ``u`` uniform from ``rng``). In CD-k the intermediate visible states
-are sampled and the last reconstruction is the probability vector :math:`p(v = 1 \mid h)`;
-in PCD-k every visible state is sampled (a proper Markov chain, as in scikit-learn's
-``BernoulliRBM``), and ``batch_size`` chains persist through the whole of ``fit``.
-
-References
-----------
-- G. Hinton (2002). Training products of experts by minimizing contrastive divergence.
-  Neural Computation 14(8).
-- G. Hinton, S. Osindero, Y.-W. Teh (2006). A fast learning algorithm for deep belief nets.
-  Neural Computation 18(7).
-- G. Hinton, R. Salakhutdinov (2006). Reducing the dimensionality of data with neural
-  networks. Science 313.
-- T. Tieleman (2008). Training restricted Boltzmann machines using approximations to the
-  likelihood gradient. ICML.
-- G. Hinton (2010). A practical guide to training restricted Boltzmann machines.
-  UTML TR 2010-003.
+The formulas are in :mod:`lib.rbm`'s docstring.
 """
-
-from dataclasses import dataclass, field
-from itertools import pairwise
 
 import numpy as np
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-# Chapter 6's fine-tuning lives with the other training comparisons; chapters import it from
-# here too (comparison does not import rbm).
-from lib.comparison import finetune_curves, labelled_subset
-from lib.initializers import as_initializer, as_rng, draw_weights
-from lib.network import MLP
+from lib.initializers import draw_weights, resolve
+from lib.rbm.history import RBMHistory, epoch_monitor
 from lib.validation import (
     as_indices,
-    as_layer_sizes,
     as_momentum,
     as_non_negative,
     as_parameter,
     as_positive,
     as_probabilities,
+    as_rng,
     positive_int,
 )
-
-__all__ = ["DBN", "RBM", "RBMHistory", "finetune_curves", "labelled_subset"]
-
-#: Samples of the training set whose free energy is compared with the held-out set's.
-MONITOR_SIZE = 500
-
-
-@dataclass
-class RBMHistory:
-    """What :meth:`RBM.fit` recorded, one entry per epoch.
-
-    - ``algorithm``: what ran, ``"CD-1"``, ``"PCD-5"``, ...
-    - ``reconstruction_error``: mean squared error per pixel between :meth:`RBM.reconstruct`
-      and the data, on a fixed subset of the training data (at most :data:`MONITOR_SIZE` rows,
-      as many as ``x_val`` has); ``val_reconstruction_error`` likewise on ``x_val``.
-    - ``free_energy``: mean :math:`F(v)` over the same training subset; ``val_free_energy``
-      over ``x_val``.
-    - ``val_pseudo_likelihood``: mean :meth:`RBM.pseudo_likelihood` of ``x_val`` with one
-      flipped unit per row, the units drawn once so that epochs compare.
-
-    - ``snapshots``: the machine after each epoch, with ``fit(..., keep_snapshots=True)``.
-
-    The ``val_`` lists stay empty without ``x_val``, ``snapshots`` without ``keep_snapshots``.
-    """
-
-    algorithm: str
-    reconstruction_error: list[float] = field(default_factory=list)
-    val_reconstruction_error: list[float] = field(default_factory=list)
-    free_energy: list[float] = field(default_factory=list)
-    val_free_energy: list[float] = field(default_factory=list)
-    val_pseudo_likelihood: list[float] = field(default_factory=list)
-    snapshots: list["RBM"] = field(default_factory=list)
-
-    @property
-    def free_energy_gap(self) -> np.ndarray:
-        """``val_free_energy - free_energy`` per epoch (Hinton 2010, §6).
-
-        The likelihood ratio of a held-out image and a training image is
-        :math:`e^{F_\\text{train} - F_\\text{val}}`, so a gap that grows means the model gives
-        the training images ever more probability than unseen ones: it is overfitting.
-        """
-        return np.asarray(self.val_free_energy) - np.asarray(self.free_energy)
-
-
-# --- validation at the boundary --------------------------------------------------------------
 
 
 def _sample(probabilities, rng):
@@ -134,11 +28,8 @@ def _sample(probabilities, rng):
     return np.less(uniforms, probabilities, out=uniforms)  # in place: no new array per draw
 
 
-# --- the machine -----------------------------------------------------------------------------
-
-
 class RBM:
-    """A Bernoulli-Bernoulli restricted Boltzmann machine (formulas in the module docstring).
+    """A Bernoulli-Bernoulli restricted Boltzmann machine (formulas in :mod:`lib.rbm`).
 
     Parameters
     ----------
@@ -163,7 +54,7 @@ class RBM:
         self.n_visible = positive_int("n_visible", n_visible)
         self.n_hidden = positive_int("n_hidden", n_hidden)
         shape = (self.n_visible, self.n_hidden)
-        (self._W,) = draw_weights(as_initializer(init), [shape], as_rng(rng))
+        (self._W,) = draw_weights(resolve(init), [shape], as_rng(rng))
         self._visible_bias = np.zeros(self.n_visible)
         self._hidden_bias = np.zeros(self.n_hidden)
 
@@ -368,7 +259,7 @@ class RBM:
 
     def _apply_updates(self, updates, velocities, momentum, lr_decay):
         """Apply the updates ``lr * g`` (one per parameter) with momentum and weight decay
-        ``lr * lambda``. (``steps`` means Gibbs steps elsewhere in this class.)"""
+        ``lr * lambda``."""
         if momentum == 0.0 and lr_decay == 0.0:
             self._W += updates[0]
             self._visible_bias += updates[1]
@@ -426,7 +317,7 @@ class RBM:
         rng = as_rng(rng)
 
         history = RBMHistory(algorithm=f"{'PCD' if persistent else 'CD'}-{k}")
-        monitor = self._monitor(x, x_val, rng)
+        monitor = epoch_monitor(self, x, x_val, rng)
         velocities = [np.zeros_like(self._W), np.zeros(self.n_visible), np.zeros(self.n_hidden)]
         chains = None
         # The matrices are small: one BLAS thread is faster than several (start-up dominates).
@@ -448,90 +339,3 @@ class RBM:
                 if keep_snapshots:
                     history.snapshots.append(self.copy())
         return history
-
-    def _monitored(self, v):
-        """Mean squared reconstruction error and mean free energy of ``v``, sharing ``v @ W``."""
-        z = v @ self._W + self._hidden_bias
-        free_energy = -(v @ self._visible_bias) - np.logaddexp(0.0, z).sum(axis=1)
-        error = np.mean((self._visible_probs(expit(z)) - v) ** 2)
-        return float(error), float(free_energy.mean())
-
-    def _monitor(self, x, x_val, rng):
-        """A function appending this epoch's numbers to a history (subsets drawn once)."""
-        n_monitor = min(len(x), MONITOR_SIZE if x_val is None else len(x_val))
-        train_subset = x[rng.choice(len(x), size=n_monitor, replace=False)]
-        flips = None if x_val is None else rng.integers(0, self.n_visible, size=len(x_val))
-
-        def record(history):
-            error, free_energy = self._monitored(train_subset)
-            history.reconstruction_error.append(error)
-            history.free_energy.append(free_energy)
-            if x_val is not None:
-                error, free_energy = self._monitored(x_val)
-                history.val_reconstruction_error.append(error)
-                history.val_free_energy.append(free_energy)
-                pseudo = self.pseudo_likelihood(x_val, flip=flips)
-                history.val_pseudo_likelihood.append(float(pseudo.mean()))
-
-        return record
-
-
-# --- deep belief nets ------------------------------------------------------------------------
-
-
-class DBN:
-    """A stack of RBMs trained greedily, layer by layer (Hinton, Osindero & Teh 2006).
-
-    ``layer_sizes = [n_visible, hidden_1, ..., hidden_L]`` makes ``L`` RBMs; RBM ``i`` has
-    ``layer_sizes[i]`` visible and ``layer_sizes[i + 1]`` hidden units. ``init`` and ``rng``
-    draw their initial weights, as for :class:`RBM`.
-    """
-
-    def __init__(self, layer_sizes, init=0.01, rng=None):
-        sizes = as_layer_sizes(layer_sizes, what="(visible, hidden_1, ...)")
-        rng = as_rng(rng)
-        self.layer_sizes = tuple(sizes)
-        self.rbms = [RBM(n_in, n_out, init=init, rng=rng) for n_in, n_out in pairwise(sizes)]
-
-    def __repr__(self):
-        return f"DBN(layer_sizes={list(self.layer_sizes)})"
-
-    def transform(self, x):
-        """The top layer's hidden probabilities: ``x`` passed up through every RBM."""
-        for rbm in self.rbms:
-            x = rbm.transform(x)
-        return x
-
-    def pretrain(self, x, epochs, lr, x_val=None, rng=None, progress=True, **fit_options):
-        """Greedy layer-wise pre-training; returns one :class:`RBMHistory` per layer.
-
-        RBM 0 is fitted on ``x``; RBM ``i + 1`` on the hidden probabilities
-        :meth:`RBM.transform` of RBM ``i`` (likewise ``x_val``), each with :meth:`RBM.fit`
-        and the same ``epochs``, ``lr`` and ``fit_options`` (``batch_size``, ``k``,
-        ``persistent``, ``momentum``, ``weight_decay``). Lower layers are frozen once trained.
-        """
-        rng = as_rng(rng)
-        histories = []
-        for i, rbm in enumerate(self.rbms):
-            histories.append(
-                rbm.fit(x, epochs, lr, x_val=x_val, rng=rng, progress=progress, **fit_options)
-            )
-            if i < len(self.rbms) - 1:
-                x = rbm.transform(x)
-                x_val = None if x_val is None else rbm.transform(x_val)
-        return histories
-
-    def to_mlp(self, n_classes, output_init="xavier_normal", rng=None) -> MLP:
-        """An MLP ``[*layer_sizes, n_classes]`` with sigmoid units, ready for fine-tuning.
-
-        Hidden layer ``i`` gets RBM ``i``'s ``W`` and ``hidden_bias`` (copies), so its output
-        is :meth:`RBM.transform`; the output layer is fresh, drawn with ``output_init`` (any
-        ``init`` that :class:`lib.network.MLP` takes) from ``rng``, with a zero bias.
-        """
-        n_classes = positive_int("n_classes", n_classes)
-        net = MLP([*self.layer_sizes, n_classes], activation="sigmoid", init=output_init, rng=rng)
-        net.set_weights(
-            [rbm.W for rbm in self.rbms] + [net.weights[-1]],
-            [rbm.hidden_bias for rbm in self.rbms] + [net.biases[-1]],
-        )
-        return net
