@@ -5,16 +5,20 @@ Weights follow the ``x @ W`` convention everywhere: a dense layer's ``W`` has sh
 
 Where each idea lives:
 
-- ``validation``: argument checks shared by every module (``as_rng`` among them);
-- ``initializers``: every initializer with its formula; fans, gains and stds;
+- ``validation``: argument checks shared by every module (``as_rng`` among them); a package:
+  ``scalars``, ``arrays``, ``containers``;
+- ``initializers``: every initializer with its formula (a package: ``scales`` for fans, gains
+  and stds, ``draws`` for the initializers, ``registry`` for names and ``resolve``);
 - ``activations``: activation functions, their derivatives and responses;
 - ``network``: the multilayer perceptron (forward, backward, SGD);
 - ``propagation``: forward-only experiments on a deep untrained stack (chapters 2, 4, 5);
 - ``theory``: closed-form variance propagation through rectifier networks;
 - ``symmetry``: chapter 1's constant starts; ``lsuv``: LSUV initialization;
-- ``rbm``: RBMs and deep belief nets; ``comparison``: training runs compared over seeds,
-  the grid of chapter 7, chaos tests and chapter 6's fine-tuning;
+- ``rbm``: RBMs and deep belief nets (``machine``, ``history``, ``dbn``); ``comparison``:
+  training runs compared over seeds (``runs``), chaos tests (``chaos``), the grid of chapter 7
+  (``grid``) and chapter 6's fine-tuning (``finetune``);
 - ``data``: the bundled digits; ``stats``: summary numbers behind the figures;
-- ``plots``: the figures (a package by subject); ``widgets``: sliders wired to the above;
+- ``plots``: the figures (a package by subject: ``histograms``, ``curves``, ``activations``,
+  ``images``, ``diagrams``); ``widgets``: sliders wired to the above;
 - ``checks``: exercise checks that name the likely mistake.
 """

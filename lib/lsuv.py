@@ -79,7 +79,7 @@ def lsuv(
         raise ValueError(f"net must be a lib.network.MLP, got {type(net).__name__}")
     tol = as_positive("tol", tol)
     max_iter = positive_int("max_iter", max_iter)
-    x = net.forward(x).activations[0]  # the network's own check of shape and values
+    x = net.forward(x).inputs  # the network's own check of shape and values
     if len(x) < 2:
         raise ValueError(f"x must hold at least 2 samples to measure a variance, got {len(x)}")
     if orthogonal_start:

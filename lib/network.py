@@ -62,18 +62,27 @@ __all__ = ["MLP", "ForwardTrace", "Gradients", "History", "Propagation", "propag
 class ForwardTrace:
     """Everything the forward pass computed, kept for the backward pass and for plots.
 
-    Indices follow the layers: layer ``i`` maps ``activations[i]`` to ``activations[i + 1]``.
+    Lists have one entry per layer ``i`` (``L`` layers), as in :class:`lib.propagation.Propagation`:
 
-    - ``pre_activations[i]``: ``z_i = a_i @ W_i + b_i``, shape ``(N, layer_sizes[i + 1])``;
-      ``L`` entries.
-    - ``activations[i]``: ``a_i``; ``L + 1`` entries: ``activations[0]`` is the input ``x``,
-      ``activations[1:-1]`` the hidden layers' outputs ``f(z)``, ``activations[-1]`` the logits.
-    - ``logits``: ``activations[-1]``, the (linear) output layer before the softmax.
+    - ``inputs``: the input ``x``, shape ``(N, layer_sizes[0])``.
+    - ``pre_activations[i]``: ``z_i = h_{i-1} @ W_i + b_i`` (``h_{-1}`` is ``inputs``), shape
+      ``(N, layer_sizes[i + 1])``.
+    - ``activations[i]``: ``h_i``, the output of layer ``i``: ``f(z_i)`` for the hidden layers,
+      ``z_i`` itself for the (linear) output layer.
+    - ``logits``: ``activations[-1]``, the output layer before the softmax.
+
+    :attr:`layer_inputs` lists what each layer receives: ``[inputs, *activations[:-1]]``.
     """
 
+    inputs: np.ndarray
     pre_activations: list[np.ndarray]
     activations: list[np.ndarray]
     logits: np.ndarray
+
+    @property
+    def layer_inputs(self) -> list[np.ndarray]:
+        """The input of each layer: ``inputs`` for layer 0, ``activations[i - 1]`` for layer i."""
+        return [self.inputs, *self.activations[:-1]]
 
 
 @dataclass
@@ -81,13 +90,15 @@ class Gradients:
     """Gradients of the mean loss, shaped like what they differentiate.
 
     - ``weights[i]``, ``biases[i]``: ``dloss/dW_i``, ``dloss/db_i``.
-    - ``activations[i]``: ``dloss/da_i`` for every ``ForwardTrace.activations[i]``, so
-      ``activations[0]`` is the gradient w.r.t. the input, ``activations[1:-1]`` w.r.t. the
-      hidden layers (the usual gradient histograms) and ``activations[-1]`` w.r.t. the logits.
+    - ``inputs``: ``dloss/dx``.
+    - ``activations[i]``: ``dloss/dh_i`` for every ``ForwardTrace.activations[i]``, so
+      ``activations[:-1]`` are the hidden layers' (the usual gradient histograms) and
+      ``activations[-1]`` the logits'.
     """
 
     weights: list[np.ndarray]
     biases: list[np.ndarray]
+    inputs: np.ndarray
     activations: list[np.ndarray]
 
 
@@ -228,14 +239,14 @@ class MLP:
 
     def _forward(self, x):
         output_layer = self.n_layers - 1
-        a, z = [x], []
+        h, z = [], []
         # Overflow is checked explicitly below, so numpy's own warning would only repeat it.
         with np.errstate(over="ignore", invalid="ignore"):
             for i, (w, b) in enumerate(zip(self._weights, self._biases, strict=True)):
-                z.append(a[i] @ w + b)
+                z.append((x if i == 0 else h[i - 1]) @ w + b)
                 check_finite(f"pre-activations of layer {i}", z[i])
-                a.append(z[i] if i == output_layer else self.activation(z[i]))
-        return ForwardTrace(pre_activations=z, activations=a, logits=a[-1])
+                h.append(z[i] if i == output_layer else self.activation(z[i]))
+        return ForwardTrace(inputs=x, pre_activations=z, activations=h, logits=h[-1])
 
     def loss_and_grads(self, x, y):
         """Mean softmax cross-entropy on ``(x, y)`` and its :class:`Gradients` by backprop.
@@ -248,7 +259,7 @@ class MLP:
 
     def _loss_and_grads(self, x, y):
         trace = self._forward(x)
-        a, z = trace.activations, trace.pre_activations
+        layer_inputs, z = trace.layer_inputs, trace.pre_activations
         output_layer = self.n_layers - 1
         with np.errstate(over="ignore", invalid="ignore"):
             loss, grad_logits = _softmax_cross_entropy(trace.logits, y)
@@ -256,17 +267,20 @@ class MLP:
 
             grad_w = [None] * self.n_layers
             grad_b = [None] * self.n_layers
-            grad_a = [None] * self.n_layers + [grad_logits]
+            # grad_h[i] = dloss/dh_i; grad_h[-1] is the logits', grad_h[i - 1] comes from layer i.
+            grad_h = [None] * output_layer + [grad_logits]
             for i in reversed(range(self.n_layers)):
                 if i == output_layer:
-                    grad_z = grad_a[i + 1]
+                    grad_z = grad_h[i]
                 else:
-                    grad_z = grad_a[i + 1] * self.activation.derivative(z[i])
-                grad_w[i] = a[i].T @ grad_z
+                    grad_z = grad_h[i] * self.activation.derivative(z[i])
+                grad_w[i] = layer_inputs[i].T @ grad_z
                 grad_b[i] = grad_z.sum(axis=0)
-                grad_a[i] = grad_z @ self._weights[i].T
-                check_finite(f"gradients of layer {i}", grad_w[i], grad_b[i], grad_a[i])
-        return loss, Gradients(weights=grad_w, biases=grad_b, activations=grad_a)
+                grad_input = grad_z @ self._weights[i].T
+                check_finite(f"gradients of layer {i}", grad_w[i], grad_b[i], grad_input)
+                if i > 0:
+                    grad_h[i - 1] = grad_input
+        return loss, Gradients(weights=grad_w, biases=grad_b, inputs=grad_input, activations=grad_h)
 
     # --- using and training the network ------------------------------------------------------
 

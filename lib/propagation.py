@@ -51,7 +51,8 @@ class Propagation:
     - ``weights[i]``: ``W_i``, shape ``(width, width)``.
     - ``pre_activations[i]``: ``z_i = h_{i-1} @ W_i``, the previous layer's output times
       ``W_i`` (``inputs @ W_0`` for layer 0).
-    - ``activations[i]``: ``h_i = f(z_i)``, the output of layer ``i`` (not the input).
+    - ``activations[i]``: ``h_i = f(z_i)``, the output of layer ``i``; what each layer
+      receives is :attr:`layer_inputs`, as in :class:`lib.network.ForwardTrace`.
     - ``gradients[i]``: ``dloss/dh_i``. ``gradients[-1]`` is the ``N(0, 1)`` upstream gradient
       injected at the top; the others are back-propagated from it through the same layers.
     """
@@ -61,6 +62,12 @@ class Propagation:
     pre_activations: list[np.ndarray]
     activations: list[np.ndarray]
     gradients: list[np.ndarray]
+
+    @property
+    def layer_inputs(self) -> list[np.ndarray]:
+        """The input of each layer: ``inputs`` for layer 0, ``activations[i - 1]`` for layer i
+        (as :attr:`lib.network.ForwardTrace.layer_inputs`)."""
+        return [self.inputs, *self.activations[:-1]]
 
 
 def propagate(init, activation, depth=5, width=100, n_samples=1000, rng=None):

@@ -6,15 +6,16 @@ printed, tested or tabulated on its own. Non-finite values (a diverged network p
 """
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-# as_float_array, check_bounds and check_layers live in validation; stats re-exports them.
 from lib.validation import (
     as_float_array,
     as_positive,
     as_real,
     check_bounds,
+    check_choice,
     check_layers,
     positive_int,
 )
@@ -22,9 +23,20 @@ from lib.validation import (
 BANDS = ("minmax", "std")
 
 
+@dataclass(frozen=True)
+class LayerStats:
+    """The numbers :func:`layer_stats` gives for one layer (definitions there)."""
+
+    mean: float
+    std: float
+    saturated_fraction: float | None
+    dead_fraction: float
+    nonfinite_fraction: float
+
+
 def layer_stats(
     values_per_layer, saturation_bounds: tuple[float, float] | None = None
-) -> list[dict]:
+) -> list[LayerStats]:
     """Mean, standard deviation, saturated and dead fractions of each layer's values.
 
     For the finite values ``v`` of one layer (``n`` of them):
@@ -40,8 +52,11 @@ def layer_stats(
     A layer with no finite value at all gets ``nan`` for the mean, std and fractions, and
     ``nonfinite_fraction == 1.0`` says why.
 
-    Returns one dict per layer with the keys ``mean``, ``std``, ``saturated_fraction``,
-    ``dead_fraction`` and ``nonfinite_fraction``.
+    Returns one :class:`LayerStats` per layer.
+
+    >>> (first,) = layer_stats([[0.0, 0.0, 0.5, 1.0]], saturation_bounds=(0.01, 0.99))
+    >>> first.mean, first.dead_fraction, first.saturated_fraction
+    (0.375, 0.5, 0.75)
     """
     layers = check_layers(values_per_layer)
     if saturation_bounds is not None:
@@ -51,21 +66,15 @@ def layer_stats(
     # honest answer, so numpy's overflow warning is silenced rather than raised.
     for layer in layers:
         finite = layer[np.isfinite(layer)]
-        entry = {
-            "mean": np.nan,
-            "std": np.nan,
-            "saturated_fraction": None if saturation_bounds is None else np.nan,
-            "dead_fraction": np.nan,
-            "nonfinite_fraction": 1.0 - finite.size / layer.size,
-        }
+        mean = std = dead = np.nan
+        saturated = None if saturation_bounds is None else np.nan
         if finite.size:
             with np.errstate(over="ignore", invalid="ignore"):
-                entry["mean"] = float(finite.mean())
-                entry["std"] = float(finite.std())
-            entry["dead_fraction"] = float(np.mean(finite == 0.0))
+                mean, std = float(finite.mean()), float(finite.std())
+            dead = float(np.mean(finite == 0.0))
             if saturation_bounds is not None:
-                entry["saturated_fraction"] = float(np.mean((finite < lo) | (finite > hi)))
-        stats.append(entry)
+                saturated = float(np.mean((finite < lo) | (finite > hi)))
+        stats.append(LayerStats(mean, std, saturated, dead, 1.0 - finite.size / layer.size))
     return stats
 
 
@@ -94,7 +103,18 @@ def moving_average(values, window: int) -> np.ndarray:
     return averages
 
 
-def across_seeds(runs, band: str = "minmax") -> dict:
+@dataclass(frozen=True)
+class SeedBand:
+    """What :func:`across_seeds` gives: ``mean``, ``lower``, ``upper`` (one value per step)
+    and the number of runs ``n_seeds``."""
+
+    mean: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    n_seeds: int
+
+
+def across_seeds(runs, band: str = "minmax") -> SeedBand:
     """Centre line and band of several runs of the same experiment (one run per seed).
 
     ``runs`` is a 1-D sequence (one run) or a 2-D array-like ``(n_seeds, n_steps)``. At each step,
@@ -104,11 +124,13 @@ def across_seeds(runs, band: str = "minmax") -> dict:
     - ``band="minmax"``: ``lower``/``upper`` are their minimum and maximum,
     - ``band="std"``: ``lower``/``upper`` are ``mean -/+ std`` (population std).
 
-    Steps where no run is finite get ``nan`` everywhere. Returns a dict with ``mean``, ``lower``,
-    ``upper`` (arrays of length ``n_steps``) and ``n_seeds``.
+    Steps where no run is finite get ``nan`` everywhere. Returns a :class:`SeedBand`.
+
+    >>> band = across_seeds([[1.0, 2.0], [3.0, np.nan]])
+    >>> band.mean.tolist(), band.lower.tolist(), band.upper.tolist(), band.n_seeds
+    ([2.0, 2.0], [1.0, 2.0], [3.0, 2.0], 2)
     """
-    if band not in BANDS:
-        raise ValueError(f"band must be one of {BANDS}, got {band!r}")
+    check_choice(band, BANDS, "band")
     table = as_float_array(runs, "runs")
     if table.ndim == 1:
         table = table[np.newaxis, :]
@@ -129,12 +151,12 @@ def across_seeds(runs, band: str = "minmax") -> dict:
         deviations = np.where(finite, table - mean, 0.0)
         spread = np.sqrt((deviations**2).sum(axis=0) / safe_counts)
         lower, upper = mean - spread, mean + spread
-    return {
-        "mean": np.where(has_values, mean, np.nan),
-        "lower": np.where(has_values, lower, np.nan),
-        "upper": np.where(has_values, upper, np.nan),
-        "n_seeds": table.shape[0],
-    }
+    return SeedBand(
+        mean=np.where(has_values, mean, np.nan),
+        lower=np.where(has_values, lower, np.nan),
+        upper=np.where(has_values, upper, np.nan),
+        n_seeds=table.shape[0],
+    )
 
 
 def dead_units(activations) -> np.ndarray:

@@ -103,7 +103,7 @@ def symmetry_update(fig: Figure, data: Dataset, value: float, noise: float, epoc
     run = symmetry.train_from_constant(data, value, noise, epochs=epochs, lr=0.5)
     image_ax, bars_ax = _axes(fig, 2, width_ratios=(2, 1))
     plots.weight_image(run.hidden_weights, title="Hidden weights W[0]", ax=image_ax)
-    plots.unit_distances(symmetry.unit_distances(run.hidden_weights), ax=bars_ax)
+    plots.unit_distance_bars(symmetry.unit_distances(run.hidden_weights), ax=bars_ax)
     fig.suptitle(
         f"start {value:g} + {noise:g}·N(0,1), {epochs} epochs: spread {run.spread:.3f}, "
         f"rank {run.rank}, test accuracy {run.test_accuracy:.3f}"

@@ -314,7 +314,7 @@ def two_over_root_he(shape, rng=None):
 
 def layer_stds_of(init, rng):
     run = network.propagate(init, "relu", depth=5, width=[100, 300, 100, 300, 100, 300], rng=rng)
-    return [entry["std"] for entry in stats.layer_stats(run.activations)]
+    return [entry.std for entry in stats.layer_stats(run.activations)]
 
 
 def test_check_layer_stds_accepts_the_same_init_with_other_draws(capsys):

@@ -73,7 +73,7 @@ def test_activation_instance_with_params_is_used():
     act = activations.get("leaky_relu", negative_slope=0.3)
     net = MLP([2, 2, 2], activation=act, init=lambda shape, rng: -np.eye(*shape))
     trace = net.forward([[1.0, 2.0]])
-    np.testing.assert_allclose(trace.activations[1], [[-0.3, -0.6]])
+    np.testing.assert_allclose(trace.activations[0], [[-0.3, -0.6]])
 
 
 def test_set_weights_copies_and_keeps_biases_unless_given():
@@ -117,14 +117,14 @@ def test_forward_trace_follows_the_documented_indices():
     x, _ = small_problem()
     trace = net.forward(x)
     assert isinstance(trace, ForwardTrace)
-    assert len(trace.pre_activations) == 3
-    assert len(trace.activations) == 4
-    np.testing.assert_array_equal(trace.activations[0], x)
+    assert len(trace.pre_activations) == len(trace.activations) == 3
+    np.testing.assert_array_equal(trace.inputs, x)
+    assert trace.layer_inputs[0] is trace.inputs and trace.layer_inputs[2] is trace.activations[1]
     for i in range(3):
-        expected_z = trace.activations[i] @ net.weights[i] + net.biases[i]
+        expected_z = trace.layer_inputs[i] @ net.weights[i] + net.biases[i]
         np.testing.assert_allclose(trace.pre_activations[i], expected_z, rtol=1e-12)
-    np.testing.assert_allclose(trace.activations[1], np.tanh(trace.pre_activations[0]))
-    np.testing.assert_allclose(trace.activations[2], np.tanh(trace.pre_activations[1]))
+    np.testing.assert_allclose(trace.activations[0], np.tanh(trace.pre_activations[0]))
+    np.testing.assert_allclose(trace.activations[1], np.tanh(trace.pre_activations[1]))
     # the output layer is linear: the logits are the last pre-activations
     np.testing.assert_array_equal(trace.logits, trace.pre_activations[-1])
     assert trace.logits is trace.activations[-1]
@@ -211,9 +211,11 @@ def test_activation_gradients_match_finite_differences(name, params, init):
     trace = net.forward(x)
     _, grads = net.loss_and_grads(x, y)
     assert [g.shape for g in grads.activations] == [a.shape for a in trace.activations]
-    for k, activation in enumerate(trace.activations):
-        # the loss as a function of a_k is the network made of layers k, k+1, ... fed with a_k;
-        # for the logits (k = L) that is one identity layer
+    assert grads.inputs.shape == trace.inputs.shape
+    gradients = [grads.inputs, *grads.activations]
+    for k, activation in enumerate([trace.inputs, *trace.activations]):
+        # the loss as a function of a_k (a_0 = x, a_k = h_{k-1}) is the network made of layers
+        # k, k+1, ... fed with a_k; for the logits (k = L) that is one identity layer
         if k < net.n_layers:
             rest = MLP(SIZES[k:], activation=net.activation)
             rest.set_weights(net.weights[k:], net.biases[k:])
@@ -221,7 +223,7 @@ def test_activation_gradients_match_finite_differences(name, params, init):
             rest = MLP([SIZES[-1], SIZES[-1]], init=lambda shape, rng: np.eye(shape[0]))
         a_k = activation.copy()
         numeric = numeric_gradient(lambda rest=rest, a_k=a_k: rest.loss_and_grads(a_k, y)[0], a_k)
-        assert relative_error(grads.activations[k], numeric) < 1e-6
+        assert relative_error(gradients[k], numeric) < 1e-6
 
 
 def test_loss_and_grads_do_not_change_the_network():

@@ -506,7 +506,7 @@ def test_heatmap_bad_input(table, rows, cols, kwargs, match):
 
 
 def test_unit_distances_bars_and_title():
-    fig = render(plots.unit_distances([0.0, 0.5, 2.0]))
+    fig = render(plots.unit_distance_bars([0.0, 0.5, 2.0]))
     (ax,) = fig.axes
     assert [patch.get_height() for patch in ax.patches] == [0.0, 0.5, 2.0]
     assert "max 2.000" in ax.get_title()
@@ -515,7 +515,7 @@ def test_unit_distances_bars_and_title():
 
 def test_unit_distances_rejects_empty_input():
     with pytest.raises(ValueError, match="distances"):
-        plots.unit_distances([])
+        plots.unit_distance_bars([])
 
 
 def test_overlaid_histograms_one_outline_and_legend_entry_per_layer(tanh_layers):

@@ -165,3 +165,12 @@ def test_singular_values_reject_shapes_that_do_not_chain():
         propagation.end_to_end_singular_values([np.ones((4, 3)), np.ones((4, 2))])
     with pytest.raises(ValueError, match="weights"):
         propagation.end_to_end_singular_values(np.ones((4, 3)))
+
+
+def test_layer_inputs_are_the_input_then_each_layer_output():
+    result = propagate("xavier_normal", "tanh", depth=3, width=8, n_samples=5, rng=0)
+    layer_inputs = result.layer_inputs
+    assert len(layer_inputs) == len(result.pre_activations) == 3
+    assert layer_inputs[0] is result.inputs and layer_inputs[2] is result.activations[1]
+    for h_in, w, z in zip(layer_inputs, result.weights, result.pre_activations, strict=True):
+        np.testing.assert_allclose(h_in @ w, z, rtol=1e-12)

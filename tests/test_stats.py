@@ -21,46 +21,46 @@ def test_layer_stats_on_hand_arrays():
     # Layer 1: mean 0.5, deviations (-0.5, -0.5, 0.5, 0.5) -> std 0.5; two exact zeros.
     # Layer 2: values outside (0.01, 0.99) are 0.0 (below) and 1.0 (above): 2 of 5.
     stats = layer_stats([[0.0, 0.0, 1.0, 1.0], [0.0, 0.5, 0.5, 0.5, 1.0]], (0.01, 0.99))
-    assert stats[0]["mean"] == 0.5
-    assert stats[0]["std"] == 0.5
-    assert stats[0]["dead_fraction"] == 0.5
-    assert stats[0]["saturated_fraction"] == 1.0
-    assert stats[0]["nonfinite_fraction"] == 0.0
-    assert stats[1]["mean"] == 0.5
-    assert stats[1]["std"] == pytest.approx(math.sqrt(0.1))
-    assert stats[1]["saturated_fraction"] == pytest.approx(0.4)
-    assert stats[1]["dead_fraction"] == pytest.approx(0.2)
+    assert stats[0].mean == 0.5
+    assert stats[0].std == 0.5
+    assert stats[0].dead_fraction == 0.5
+    assert stats[0].saturated_fraction == 1.0
+    assert stats[0].nonfinite_fraction == 0.0
+    assert stats[1].mean == 0.5
+    assert stats[1].std == pytest.approx(math.sqrt(0.1))
+    assert stats[1].saturated_fraction == pytest.approx(0.4)
+    assert stats[1].dead_fraction == pytest.approx(0.2)
 
 
 def test_saturation_uses_strict_bounds():
     # tanh bounds (-0.99, 0.99): exactly 0.99 is not saturated, 0.995 and -1 are.
     (stats,) = layer_stats([[0.99, 0.995, -1.0, 0.0]], saturation_bounds=(-0.99, 0.99))
-    assert stats["saturated_fraction"] == 0.5
+    assert stats.saturated_fraction == 0.5
 
 
 def test_no_bounds_means_no_saturated_fraction():
     (stats,) = layer_stats([[1.0, 2.0]])
-    assert stats["saturated_fraction"] is None
+    assert stats.saturated_fraction is None
 
 
 def test_non_finite_values_are_counted_not_averaged():
     (stats,) = layer_stats([[1.0, 3.0, np.nan, np.inf]])
-    assert stats["mean"] == 2.0
-    assert stats["std"] == 1.0
-    assert stats["nonfinite_fraction"] == 0.5
+    assert stats.mean == 2.0
+    assert stats.std == 1.0
+    assert stats.nonfinite_fraction == 0.5
 
 
 def test_layer_without_finite_values():
     first, second = layer_stats([[np.nan, np.inf], [2.0]], (0.0, 1.0))
-    assert first["nonfinite_fraction"] == 1.0
-    assert math.isnan(first["mean"]) and math.isnan(first["std"])
-    assert math.isnan(first["saturated_fraction"])
-    assert second["mean"] == 2.0 and second["saturated_fraction"] == 1.0
+    assert first.nonfinite_fraction == 1.0
+    assert math.isnan(first.mean) and math.isnan(first.std)
+    assert math.isnan(first.saturated_fraction)
+    assert second.mean == 2.0 and second.saturated_fraction == 1.0
 
 
 def test_huge_values_overflow_to_inf_without_warning():
     (stats,) = layer_stats([[1e200, -1e200]])
-    assert stats["std"] == np.inf
+    assert stats.std == np.inf
 
 
 def test_layers_of_different_sizes_and_shapes():
@@ -68,8 +68,8 @@ def test_layers_of_different_sizes_and_shapes():
     layers = [rng.normal(size=(50, 200)), rng.normal(size=(3, 3, 16, 32))]
     stats = layer_stats(layers)
     for entry, layer in zip(stats, layers, strict=True):
-        assert entry["mean"] == pytest.approx(layer.mean())
-        assert entry["std"] == pytest.approx(layer.std())
+        assert entry.mean == pytest.approx(layer.mean())
+        assert entry.std == pytest.approx(layer.std())
 
 
 def test_check_layers_accepts_a_2d_array_as_rows():
@@ -125,23 +125,23 @@ def test_moving_average_needs_1d():
 def test_across_seeds_minmax_and_std():
     runs = [[1.0, 2.0, 3.0], [3.0, 2.0, 5.0]]
     minmax = across_seeds(runs)
-    np.testing.assert_allclose(minmax["mean"], [2.0, 2.0, 4.0])
-    np.testing.assert_allclose(minmax["lower"], [1.0, 2.0, 3.0])
-    np.testing.assert_allclose(minmax["upper"], [3.0, 2.0, 5.0])
-    assert minmax["n_seeds"] == 2
+    np.testing.assert_allclose(minmax.mean, [2.0, 2.0, 4.0])
+    np.testing.assert_allclose(minmax.lower, [1.0, 2.0, 3.0])
+    np.testing.assert_allclose(minmax.upper, [3.0, 2.0, 5.0])
+    assert minmax.n_seeds == 2
     spread = across_seeds(runs, band="std")
-    np.testing.assert_allclose(spread["lower"], [1.0, 2.0, 3.0])
-    np.testing.assert_allclose(spread["upper"], [3.0, 2.0, 5.0])
+    np.testing.assert_allclose(spread.lower, [1.0, 2.0, 3.0])
+    np.testing.assert_allclose(spread.upper, [3.0, 2.0, 5.0])
 
 
 def test_across_seeds_single_run_and_diverged_run():
     single = across_seeds([1.0, 2.0])
-    np.testing.assert_allclose(single["lower"], single["upper"])
-    assert single["n_seeds"] == 1
+    np.testing.assert_allclose(single.lower, single.upper)
+    assert single.n_seeds == 1
     summary = across_seeds([[1.0, np.nan, np.nan], [3.0, 4.0, np.inf]])
-    np.testing.assert_allclose(summary["mean"][:2], [2.0, 4.0])
-    np.testing.assert_allclose(summary["upper"][:2], [3.0, 4.0])
-    assert np.isnan(summary["mean"][2]) and np.isnan(summary["lower"][2])
+    np.testing.assert_allclose(summary.mean[:2], [2.0, 4.0])
+    np.testing.assert_allclose(summary.upper[:2], [3.0, 4.0])
+    assert np.isnan(summary.mean[2]) and np.isnan(summary.lower[2])
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ def test_dead_unit_fraction_of_relu_with_negative_biases():
     biases = np.where(np.arange(200) < 40, -100.0, 0.0)
     outputs = np.maximum(rng.normal(size=(50, 200)) + biases, 0.0)
     assert dead_unit_fraction(outputs) == pytest.approx(0.2)
-    assert layer_stats([outputs])[0]["dead_fraction"] > 0.5  # zero values, not dead units
+    assert layer_stats([outputs])[0].dead_fraction > 0.5  # zero values, not dead units
 
 
 def test_dead_units_reject_non_finite_outputs():

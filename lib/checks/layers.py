@@ -44,7 +44,7 @@ def check_layer_stds(
         raise AssertionError(
             f"with your init the activations overflow ({error}): its std is far too large"
         ) from error
-    measured = np.array([entry["std"] for entry in stats.layer_stats(run.activations)])
+    measured = np.array([entry.std for entry in stats.layer_stats(run.activations)])
     ratios = measured / expected
     wrong = np.flatnonzero((ratios > factor) | (ratios < 1 / factor))
     if wrong.size == 0:

@@ -3,7 +3,6 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from lib import stats
 from lib.activations import get as get_activation
 from lib.activations import get_labelled
 from lib.plots._base import (
@@ -17,7 +16,7 @@ from lib.plots._base import (
     _styled,
     format_value,
 )
-from lib.validation import as_positive, check_text, positive_int
+from lib.validation import as_positive, check_bounds, check_text, positive_int
 
 
 @_styled
@@ -40,7 +39,7 @@ def activation_curves(
     ``axes``: one existing axes per activation for an in-place redraw.
     """
     checked = get_labelled(activations)
-    lo, hi = stats.check_bounds(z_range, "z_range")
+    lo, hi = check_bounds(z_range, "z_range")
     if saturation_threshold is not None:
         saturation_threshold = as_positive("saturation_threshold", saturation_threshold)
     check_text(title, "title")

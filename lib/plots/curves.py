@@ -121,10 +121,10 @@ def training_curves(
             table = np.array([stats.moving_average(run, smooth) for run in table])
         summary = stats.across_seeds(table, band)
         steps = np.arange(table.shape[1]) if x is None else x
-        mean, lower, upper = summary["mean"], summary["lower"], summary["upper"]
+        mean, lower, upper = summary.mean, summary.lower, summary.upper
         if logy:
             mean, lower, upper = (_masked_for_log(curve) for curve in (mean, lower, upper))
-        n_seeds = summary["n_seeds"]
+        n_seeds = summary.n_seeds
         name = label if n_seeds == 1 else f"{label} ({n_seeds} seeds)"
         (line,) = ax.plot(steps, mean, label=name)
         if n_seeds > 1:

@@ -21,7 +21,7 @@ from lib.validation import as_cell_text, as_float_array, check_text
 
 
 @_styled
-def unit_distances(distances, *, title: str | None = None, ax=None) -> Figure:
+def unit_distance_bars(distances, *, title: str | None = None, ax=None) -> Figure:
     """Bars of each hidden unit's distance from the average unit (all zero: the units are clones).
 
     ``distances`` comes from :func:`lib.symmetry.unit_distances`; the largest is printed.

@@ -25,7 +25,7 @@ from lib.plots._base import (
     _styled,
     format_value,
 )
-from lib.validation import check_bounds, check_choice, check_text, positive_int
+from lib.validation import check_bounds, check_choice, check_layers, check_text, positive_int
 
 # --- per-layer histograms -------------------------------------------------------------------
 
@@ -80,13 +80,13 @@ def _common_edges(all_layers, options):
 
 
 def _panel_text(entry, summary):
-    lines = [f"mean {format_value(entry['mean'])}", f"std {format_value(entry['std'])}"]
+    lines = [f"mean {format_value(entry.mean)}", f"std {format_value(entry.std)}"]
     if summary == "saturated":
-        lines.append(f"saturated {entry['saturated_fraction']:.1%}")
+        lines.append(f"saturated {entry.saturated_fraction:.1%}")
     elif summary == "dead":
-        lines.append(f"dead {entry['dead_fraction']:.1%}")
-    if entry["nonfinite_fraction"] > 0:
-        lines.append(f"non-finite {entry['nonfinite_fraction']:.1%}")
+        lines.append(f"dead {entry.dead_fraction:.1%}")
+    if entry.nonfinite_fraction > 0:
+        lines.append(f"non-finite {entry.nonfinite_fraction:.1%}")
     return "\n".join(lines)
 
 
@@ -122,7 +122,7 @@ def _draw_histogram_rows(rows, axes_rows, n_cols, options):
         entries = stats.layer_stats(layers, options.saturation_bounds)
         color = COLORS[row_index % len(COLORS)]
         for layer_index, (ax, layer, entry) in enumerate(zip(axes, layers, entries, strict=True)):
-            if edges is None or entry["nonfinite_fraction"] == 1.0:
+            if edges is None or entry.nonfinite_fraction == 1.0:
                 _say_no_finite_values(ax)
             else:
                 peak = _histogram_panel(ax, layer, entry, edges, options, color)
@@ -180,7 +180,7 @@ def layer_histograms(
     """
     options = HistogramOptions(kind, bins, value_range, summary, saturation_bounds)
     check_text(title, "title")
-    layers = stats.check_layers(values_per_layer)
+    layers = check_layers(values_per_layer)
     n_cols = min(len(layers), _MAX_PANELS_PER_ROW)
     if axes is None:
         fig, flat = _new_axes(len(layers), n_cols, _PANEL_ROW_HEIGHT, sharey=True)
@@ -202,11 +202,11 @@ def _legend_layers(n_layers):
 
 
 def _legend_text(layer_index, entry, summary):
-    text = f"layer {layer_index + 1}: std {format_value(entry['std'])}"
+    text = f"layer {layer_index + 1}: std {format_value(entry.std)}"
     if summary == "saturated":
-        text += f", sat. {entry['saturated_fraction']:.0%}"
+        text += f", sat. {entry.saturated_fraction:.0%}"
     elif summary == "dead":
-        text += f", dead {entry['dead_fraction']:.0%}"
+        text += f", dead {entry.dead_fraction:.0%}"
     return text
 
 
@@ -230,7 +230,7 @@ def overlaid_layer_histograms(
     """
     options = HistogramOptions(kind, bins, value_range, summary, saturation_bounds)
     check_text(title, "title")
-    layers = stats.check_layers(values_per_layer)
+    layers = check_layers(values_per_layer)
     redrawn = ax is not None
     fig, ax = _single_axes(ax, 3.6)
     edges = _common_edges(layers, options)
@@ -238,7 +238,7 @@ def overlaid_layer_histograms(
     colors = mpl.colormaps["viridis"](np.linspace(0.0, 0.85, len(layers)))
     labelled = _legend_layers(len(layers))
     for index, (layer, entry, color) in enumerate(zip(layers, entries, colors, strict=True)):
-        if edges is None or entry["nonfinite_fraction"] == 1.0:
+        if edges is None or entry.nonfinite_fraction == 1.0:
             continue
         counts, _ = np.histogram(layer[np.isfinite(layer)], bins=edges)
         label = _legend_text(index, entry, summary) if index in labelled else None
@@ -282,7 +282,7 @@ def compare_layer_histograms(
             f"settings must be a non-empty dict label -> values per layer, got {settings!r:.80}"
         )
     rows = [
-        (str(label), stats.check_layers(layers, f"settings[{label!r}]"))
+        (str(label), check_layers(layers, f"settings[{label!r}]"))
         for label, layers in settings.items()
     ]
     n_layers = {len(layers) for _, layers in rows}
