@@ -16,7 +16,7 @@ import numpy as np
 from lib import initializers
 from lib.data import Dataset
 from lib.network import MLP, History
-from lib.validation import as_real, as_rng
+from lib.validation import as_real, as_rng, positive_int
 
 
 def unit_spread(weights: np.ndarray) -> float:
@@ -68,6 +68,24 @@ class SymmetryRun:
     history: History
 
 
+def _constant_net(data, value, noise, n_hidden, activation, rng) -> MLP:
+    """``[64, n_hidden, 10]`` with every weight drawn as ``value + noise * N(0, 1)``."""
+    init = constant_with_noise(value, noise)
+    return MLP([data.x_train.shape[1], n_hidden, data.n_classes], activation, init, rng=rng)
+
+
+def _measured(net: MLP, data: Dataset, history: History) -> SymmetryRun:
+    hidden = net.weights[0].copy()
+    return SymmetryRun(
+        hidden_weights=hidden,
+        spread=unit_spread(hidden),
+        rank=numerical_rank(hidden),
+        train_accuracy=net.accuracy(data.x_train, data.y_train),
+        test_accuracy=net.accuracy(data.x_test, data.y_test),
+        history=history,
+    )
+
+
 def train_from_constant(
     data: Dataset,
     value: float,
@@ -87,13 +105,7 @@ def train_from_constant(
     accuracies.
     """
     rng = as_rng(rng)
-    n_inputs = data.x_train.shape[1]
-    net = MLP(
-        [n_inputs, n_hidden, data.n_classes],
-        activation=activation,
-        init=constant_with_noise(value, noise),
-        rng=rng,
-    )
+    net = _constant_net(data, value, noise, n_hidden, activation, rng)
     history = net.fit(
         data.x_train,
         data.y_train,
@@ -103,12 +115,37 @@ def train_from_constant(
         rng=rng,
         progress=False,
     )
-    hidden = net.weights[0].copy()
-    return SymmetryRun(
-        hidden_weights=hidden,
-        spread=unit_spread(hidden),
-        rank=numerical_rank(hidden),
-        train_accuracy=net.accuracy(data.x_train, data.y_train),
-        test_accuracy=net.accuracy(data.x_test, data.y_test),
-        history=history,
-    )
+    return _measured(net, data, history)
+
+
+def runs_by_epoch(
+    data: Dataset,
+    value: float,
+    noise: float = 0.0,
+    *,
+    n_hidden: int = 16,
+    activation: str = "tanh",
+    epochs: int = 5,
+    lr: float = 0.1,
+    batch_size: int = 32,
+    rng=0,
+) -> list[SymmetryRun]:
+    """:func:`train_from_constant` measured after every epoch: entry ``k`` is what
+    ``train_from_constant(..., epochs=k + 1)`` returns (same weights, same accuracies; its
+    ``history`` holds that epoch only). One training run serves a slider over the epochs."""
+    rng = as_rng(rng)
+    epochs = positive_int("epochs", epochs)
+    net = _constant_net(data, value, noise, n_hidden, activation, rng)
+    runs = []
+    for _ in range(epochs):
+        history = net.fit(
+            data.x_train,
+            data.y_train,
+            epochs=1,
+            lr=lr,
+            batch_size=batch_size,
+            rng=rng,
+            progress=False,
+        )
+        runs.append(_measured(net, data, history))
+    return runs

@@ -64,3 +64,11 @@ def test_noise_breaks_the_symmetry_and_the_network_learns(digits):
     assert run.rank == 16
     assert run.spread > 0.1
     assert run.test_accuracy > 0.9
+
+
+def test_runs_by_epoch_match_runs_of_that_many_epochs(digits):
+    runs = symmetry.runs_by_epoch(digits, 0.05, 1e-2, epochs=3, lr=0.5)
+    for epochs in (1, 3):
+        direct = symmetry.train_from_constant(digits, 0.05, 1e-2, epochs=epochs, lr=0.5)
+        np.testing.assert_array_equal(runs[epochs - 1].hidden_weights, direct.hidden_weights)
+        assert runs[epochs - 1].test_accuracy == direct.test_accuracy

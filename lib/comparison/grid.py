@@ -23,8 +23,10 @@ class GridResult:
     ``test_accuracy`` and ``final_loss`` have shape ``(n_activations, n_inits, n_seeds)``;
     ``diverged`` is True where a seed's run diverged (its loss is ``nan``, its accuracy
     chance); ``chaotic`` is True where the seed's run changed when its initial weights were
-    nudged (see :func:`chaos_test`), or ``None`` if the grid was run without that check. The
-    properties average over seeds.
+    nudged (see :func:`chaos_test`), or ``None`` if the grid was run without that check.
+    ``loss`` holds every run's mini-batch loss, shape ``(n_activations, n_inits, n_seeds,
+    n_steps)`` (``nan`` after a divergence), and ``init_specs`` the inits as given (names or
+    float stds; ``inits`` are their labels). The properties average over seeds.
     """
 
     activations: tuple[str, ...]
@@ -33,6 +35,8 @@ class GridResult:
     final_loss: np.ndarray
     diverged: np.ndarray
     chaotic: np.ndarray | None = None
+    loss: np.ndarray | None = None
+    init_specs: tuple = ()
 
     @property
     def mean_test_accuracy(self) -> np.ndarray:
@@ -128,10 +132,12 @@ def run_grid(
     accuracy, final_loss = np.empty(shape), np.empty(shape)
     diverged = np.zeros(shape, dtype=bool)
     chaotic = np.zeros(shape, dtype=bool) if check_chaos else None
+    losses = {}
     cells = [(row, col) for row in range(shape[0]) for col in range(shape[1])]
     for row, col in tqdm(cells, desc="grid", disable=not progress):
         for k, seed in enumerate(seeds):
             run = _train(data, act_names[row], init_values[col], *budget, seed)
+            losses[row, col, k] = run.loss
             accuracy[row, col, k] = run.test_accuracy
             final_loss[row, col, k] = run.final_loss
             diverged[row, col, k] = run.diverged
@@ -145,4 +151,11 @@ def run_grid(
         final_loss=final_loss,
         diverged=diverged,
         chaotic=chaotic,
+        loss=np.array(
+            [
+                [[losses[row, col, k] for k in range(shape[2])] for col in range(shape[1])]
+                for row in range(shape[0])
+            ]
+        ),
+        init_specs=init_values,
     )

@@ -59,6 +59,7 @@ class Visit:
     n_widget_views: int = 0
     links: list[str] = field(default_factory=list)
     solutions: list[dict] = field(default_factory=list)
+    widget_moves: list[dict] = field(default_factory=list)
     screenshot: Path | None = None
 
 
@@ -166,6 +167,7 @@ def _visit(browser, url: str, docname: str) -> Visit:
         record.screenshot = SCREENSHOTS / (docname.replace("/", "__") + ".png")
         page.screenshot(path=record.screenshot, full_page=True)
         record.solutions = _solutions(page)
+        record.widget_moves = _move_widgets(page)
     finally:
         context.close()
     return record
@@ -220,10 +222,99 @@ def _widgets(page) -> list[dict]:
             const shown = selector => [...view.querySelectorAll(selector)].filter(visible);
             return {
                 sliders: shown('.widget-slider').length,
+                controls: shown(CONTROLS).length,
                 image_widths: shown('img').map(img => img.naturalWidth),
             };
-        })""",
+        })""".replace("CONTROLS", repr(CONTROLS)),
     )
+
+
+#: A widget's controls on the site: the html-manager's selection sliders and dropdowns.
+CONTROLS = ".noUi-handle, .widget-dropdown select, .widget-toggle-buttons button"
+#: In the page: the visible image(s) of widget view ``v`` as one string, to see a change.
+_SHOWN_IMAGE = """(v) => [...document.querySelectorAll('.widget-subarea')[v]
+    .querySelectorAll('img')]
+    .filter(img => img.checkVisibility({visibilityProperty: true}))
+    .map(img => img.src.length + ':' + img.src.slice(-64)).join('|')"""
+#: In the page: change control ``c`` of view ``v`` as a key press would, and time how long
+#: until another image shows (checked at every animation frame).
+_TIMED_MOVE = """async ([v, c]) => {
+    const view = document.querySelectorAll('.widget-subarea')[v];
+    const shown = SHOWN;
+    const before = shown(v);
+    const control = view.querySelectorAll(CONTROLS)[c];
+    const start = performance.now();
+    if (control.tagName === 'SELECT') {
+        control.selectedIndex = (control.selectedIndex + 1) % control.options.length;
+        control.dispatchEvent(new Event('change', {bubbles: true}));
+    } else if (control.tagName === 'BUTTON') {
+        control.click();
+    } else {
+        const value = name => control.getAttribute(name);
+        const atEnd = value('aria-valuenow') === value('aria-valuemax');
+        control.dispatchEvent(new KeyboardEvent('keydown', {
+            key: atEnd ? 'ArrowLeft' : 'ArrowRight', bubbles: true}));
+    }
+    while (performance.now() - start < 3000) {
+        await new Promise(resolve => requestAnimationFrame(resolve));
+        if (shown(v) !== before) return performance.now() - start;
+    }
+    return null;
+}"""
+
+
+def _move_widgets(page) -> list[dict]:
+    """Every control of every widget moved three ways: a real key press (Playwright), a click
+    on the control (pointer), and a timed change in the page. Each records whether the shown
+    image changed, and the timed one how many milliseconds the new image took."""
+    moves = []
+    shown_image = lambda v: page.evaluate(_SHOWN_IMAGE, v)  # noqa: E731
+    timed = _TIMED_MOVE.replace("SHOWN", _SHOWN_IMAGE).replace("CONTROLS", repr(CONTROLS))
+    views = page.locator(".widget-subarea")
+    for v in range(views.count()):
+        controls = views.nth(v).locator(CONTROLS)
+        for c in range(controls.count()):
+            control = controls.nth(c)
+            tag = control.evaluate("el => el.tagName")
+            record = {"view": v, "control": c, "kind": tag}
+            before = shown_image(v)
+            control.focus()
+            if tag == "SELECT":
+                control.press("ArrowDown")
+            elif tag == "BUTTON":
+                control.press("Enter")
+            else:
+                control.press("ArrowRight")
+                if shown_image(v) == before:  # the handle was at its end
+                    control.press("ArrowLeft")
+            record["keyboard_changed"] = shown_image(v) != before
+            before = shown_image(v)
+            if tag == "SELECT":
+                options = control.evaluate("el => [...el.options].map(o => o.value)")
+                current = control.evaluate("el => el.value")
+                control.select_option(next(o for o in options if o != current))
+            elif tag == "BUTTON":
+                control.click()
+            else:
+                track = (
+                    views.nth(v)
+                    .locator(".noUi-target")
+                    .nth(
+                        control.evaluate(
+                            "(el, v) => [...document.querySelectorAll('.widget-subarea')[v]"
+                            ".querySelectorAll('.noUi-handle')].indexOf(el)",
+                            v,
+                        )
+                    )
+                )
+                box = track.bounding_box()
+                page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)
+                if shown_image(v) == before:
+                    page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+            record["pointer_changed"] = shown_image(v) != before
+            record["ms"] = page.evaluate(timed, [v, c])
+            moves.append(record)
+    return moves
 
 
 def _solutions(page) -> list[dict]:

@@ -92,9 +92,30 @@ def test_saved_widgets_render_with_sliders_and_their_image(visit, docname):
         pytest.skip(f"{docname} has no widget")
     assert len(seen.widgets) == seen.n_widget_views > 0, "not every saved widget was drawn"
     for widget in seen.widgets:
-        assert widget["sliders"] >= 1, "a widget shows no slider"
+        assert widget["controls"] >= 1, "a widget shows no control"
         assert widget["image_widths"], "a widget shows no image"
         assert all(width > 0 for width in widget["image_widths"]), "a widget's image is empty"
+
+
+#: Input to new image on the static site: the course's limit (its goal is 50 ms).
+MOVE_LIMIT_MS = 100
+
+
+@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
+def test_every_widget_control_moves_the_figure_with_no_kernel(visit, docname):
+    seen = visit(docname)
+    if not seen.n_widget_views:
+        pytest.skip(f"{docname} has no widget")
+    assert seen.widget_moves, "the widget has no control the site can move"
+    for move in seen.widget_moves:
+        assert move["keyboard_changed"], f"a key press did not change the figure: {move}"
+        assert move["pointer_changed"], f"a click did not change the figure: {move}"
+        assert move["ms"] is not None, f"a change showed no new figure within 3 s: {move}"
+        assert move["ms"] < MOVE_LIMIT_MS, f"the new figure took {move['ms']:.0f} ms: {move}"
+    report = ROOT / "_build" / "widget_moves.json"
+    moves = json.loads(report.read_text()) if report.is_file() else {}
+    moves[docname] = seen.widget_moves
+    report.write_text(json.dumps(moves, indent=1))
 
 
 @pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
