@@ -76,17 +76,18 @@ class View:
         """The texts as HTML: the first as a heading, the others side by side, each under its
         artist's label (``text.set_label("activations")``) when it has one."""
         title, *panels = self.texts
-        cells = []
+        blocks = []
         for panel in panels:
             if not panel.get_text():
                 continue
             label = panel.get_label()
             heading = "" if label.startswith("_") else f"<i>{html.escape(label)}</i><br>"
             lines = "<br>".join(html.escape(line) for line in panel.get_text().split("\n"))
-            cells.append(f"<td style='vertical-align:top;padding-right:2em'>{heading}{lines}</td>")
+            blocks.append(f"<div>{heading}{lines}</div>")
         return (
-            f"<b>{html.escape(title.get_text())}</b>"
-            f"<table style='font-size:90%'><tr>{''.join(cells)}</tr></table>"
+            f"<div style='line-height:1.3'><b>{html.escape(title.get_text())}</b>"
+            f"<div style='display:flex;flex-wrap:wrap;column-gap:2.5em;font-size:90%'>"
+            f"{''.join(blocks)}</div></div>"
         )
 
 
@@ -218,6 +219,11 @@ class Control:
         return ipywidgets.SelectionSlider(**common, continuous_update=True)
 
 
+def _image_layout() -> ipywidgets.Layout:
+    """An image never wider than the page (a narrow window or the file browser open)."""
+    return ipywidgets.Layout(max_width="100%", height="auto")
+
+
 def _controls_box(widgets: list) -> ipywidgets.Box:
     return ipywidgets.Box(widgets, layout=ipywidgets.Layout(**CONTROLS_LAYOUT))
 
@@ -235,14 +241,16 @@ def live_figure(
 ) -> ipywidgets.VBox:
     """The kernel's widget: every change of a control runs ``update`` and swaps the PNG.
 
-    While an update runs the readout says so (``busy``), so a slow setting never shows a figure
-    that disagrees with the controls without a sign. ``box.update()`` redraws without touching
+    While an update runs the readout says "updating…", so a slow setting never shows a figure
+    that disagrees with the controls without a sign. Sliders keep ipywidgets' default of
+    updating while dragged, except those made with ``continuous_update=False`` (the ones that
+    train a network: their first update takes 0.1-1 s). ``box.update()`` redraws without touching
     a control and returns the update's numbers; ``box.last_update_ms`` is the last update's
     compute + draw + encode time.
     """
     fig = Figure(figsize=figsize, dpi=WIDGET_DPI)
     live = {c.name: _style(c.live()) for c in controls if c.live is not None}
-    image = ipywidgets.Image(format="png")
+    image = ipywidgets.Image(format="png", layout=_image_layout())
     readout = ipywidgets.HTML()
     box = ipywidgets.VBox([_controls_box(list(live.values())), readout, image])
 
@@ -289,7 +297,7 @@ def precomputed_figure(
     def stack(prefix: tuple) -> ipywidgets.Widget:
         level = len(prefix)
         if level == len(gridded):
-            image = ipywidgets.Image(value=states[prefix], format="png")
+            image = ipywidgets.Image(value=states[prefix], format="png", layout=_image_layout())
             return ipywidgets.VBox([ipywidgets.HTML(captions[prefix]), image])
         children = [stack((*prefix, i)) for i in range(len(gridded[level].grid))]
         node = ipywidgets.Stack(children, selected_index=site_controls[level].index)

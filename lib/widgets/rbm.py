@@ -108,8 +108,9 @@ def rbm_widget(data: Dataset) -> ipywidgets.VBox:
         Control(
             "n_hidden",
             "hidden",
+            # A new (hidden, k) trains for up to a second: update on release, not while dragged.
             lambda: ipywidgets.SelectionSlider(
-                options=RBM_HIDDEN_CHOICES, value=64, description="hidden"
+                options=RBM_HIDDEN_CHOICES, value=64, description="hidden", continuous_update=False
             ),
             64,
             RBM_HIDDEN_CHOICES,
@@ -117,7 +118,9 @@ def rbm_widget(data: Dataset) -> ipywidgets.VBox:
         Control(
             "k",
             "CD-k",
-            lambda: ipywidgets.SelectionSlider(options=RBM_K_CHOICES, value=1, description="CD-k"),
+            lambda: ipywidgets.SelectionSlider(
+                options=RBM_K_CHOICES, value=1, description="CD-k", continuous_update=False
+            ),
             1,
             RBM_K_CHOICES,
         ),
