@@ -93,7 +93,7 @@ class HeDepthView(View):
 
 
 #: Samples the widget pushes through (the chapter's figures use 500; fewer answer faster).
-WIDGET_SAMPLES = 128
+WIDGET_SAMPLES = 64
 
 
 def he_depth_update(
