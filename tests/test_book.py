@@ -142,3 +142,31 @@ def test_requirements_pin_exact_versions():
 
 def test_runtime_is_python_3_11():
     assert (ROOT / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+#: Every text a reader reads: the chapters, the homework notebooks, the book's Markdown pages.
+READ_TEXTS = [
+    *NOTEBOOKS,
+    *sorted((ROOT / "homework").rglob("*.ipynb")),
+    *sorted(ROOT.glob("*.md")),
+    *sorted((ROOT / "homework").rglob("*.md")),
+]
+#: Control characters other than a newline: a TAB in ``$\text{..}$`` is what ``"\text"`` in a
+#: Python string becomes, and MathJax then renders the formula broken.
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+
+
+@pytest.mark.parametrize("path", READ_TEXTS, ids=lambda path: str(path.relative_to(ROOT)))
+def test_text_has_no_tab_or_control_character(path):
+    if path.suffix == ".ipynb":
+        texts = [
+            "".join(cell["source"])
+            for cell in read_notebook(path)["cells"]
+            if cell["cell_type"] == "markdown"
+        ]
+    else:
+        texts = [path.read_text()]
+    for text in texts:
+        match = CONTROL.search(text)
+        context = "" if match is None else text[max(0, match.start() - 40) : match.end() + 20]
+        assert match is None, f"control character {match.group()!r} in: {context!r}"
