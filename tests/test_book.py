@@ -5,8 +5,11 @@ import re
 from pathlib import Path
 
 import jupytext
+import numpy as np
 import pytest
 import yaml
+
+from lib.propagation import propagate
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -170,3 +173,24 @@ def test_text_has_no_tab_or_control_character(path):
         match = CONTROL.search(text)
         context = "" if match is None else text[max(0, match.start() - 40) : match.end() + 20]
         assert match is None, f"control character {match.group()!r} in: {context!r}"
+
+
+def test_network_c_model_answer_quotes_what_propagate_measures():
+    """Homework 2's model answer for network C (instructors grade against it) derives the
+    pre-activation std and the saturated shares; its numbers must be what lib measures."""
+    notebook = read_notebook(ROOT / "homework" / "source" / "hw2_diagnose" / "diagnose.ipynb")
+    answer = next(
+        "".join(cell["source"])
+        for cell in notebook["cells"]
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "histograms_answer"
+    )
+    answer = " ".join(answer.split())
+    run = propagate(1.0, "sigmoid", depth=6, width=512, n_samples=500, rng=0)
+    z_stds = ", ".join(f"{z.std():.2f}" for z in run.pre_activations)
+    assert z_stds in answer
+    second_moments = [round(float(np.mean(h**2)), 2) for h in run.activations]
+    assert (min(second_moments), max(second_moments)) == (0.45, 0.52)
+    assert "between 0.45 and 0.52" in answer
+    saturated = [np.mean((h < 0.01) | (h > 0.99)) for h in run.activations]
+    assert f"{saturated[0]:.0%}" == "84%" and "84%" in answer
+    assert all(0.74 <= share <= 0.77 for share in saturated[1:]) and "76%" in answer
