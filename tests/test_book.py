@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import yaml
 
+from lib.data import load_digits
 from lib.propagation import propagate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,3 +195,11 @@ def test_network_c_model_answer_quotes_what_propagate_measures():
     saturated = [np.mean((h < 0.01) | (h > 0.99)) for h in run.activations]
     assert f"{saturated[0]:.0%}" == "84%" and "84%" in answer
     assert all(0.74 <= share <= 0.77 for share in saturated[1:]) and "76%" in answer
+
+
+def test_homework_3_quotes_the_share_of_grey_pixels():
+    notebook = read_notebook(ROOT / "homework" / "source" / "hw3_rbm" / "rbm.ipynb")
+    text = " ".join("".join(cell["source"]) for cell in notebook["cells"]).split()
+    pixels = load_digits().x_test
+    grey = np.mean((pixels > 0) & (pixels < 1))
+    assert f"{grey:.0%}" == "42%" and "42%" in " ".join(text)

@@ -176,9 +176,12 @@ class RBM:
 
             \\text{PL}(v) = n_v \\log \\sigma\\bigl(F(\\tilde v) - F(v)\\bigr),
 
-        ``n_visible`` times the log-probability of unit ``i`` given all the others. The unit
-        is drawn uniformly from ``rng``, or given per row as integer indices ``flip``; average
-        over several draws (or pass the same ``flip`` to two models) to compare models.
+        ``n_visible`` times the log-probability of unit ``i`` given all the others: a stochastic
+        estimate of the log *pseudo*-likelihood :math:`\\sum_i \\log p(v_i \\mid v_{-i})`, not of
+        :math:`\\log p(v)`. For a grey :math:`v_i` strictly between 0 and 1 the term is a score of
+        the same form rather than a conditional probability (scikit-learn computes it alike).
+        The unit is drawn uniformly from ``rng``, or given per row as integer indices ``flip``;
+        average over several draws (or pass the same ``flip`` to two models) to compare models.
         """
         x = as_probabilities("x", x, self.n_visible)
         rows = np.arange(len(x))
