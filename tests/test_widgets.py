@@ -13,6 +13,7 @@ from PIL import Image
 
 from lib import activations, comparison, data, network, rbm, symmetry, widgets
 from lib.network import MLP
+from lib.widgets import _frame
 
 
 @pytest.fixture(scope="module")
@@ -350,3 +351,15 @@ def test_symmetry_update_with_a_cache_trains_each_start_once(digits):
     assert cached == direct and list(cache) == [(0.05, 1e-2)]
     widgets.symmetry_update(Figure(), digits, 0.05, 1e-2, epochs=7, cache=cache)
     assert list(cache) == [(0.05, 1e-2)]
+
+
+def test_a_view_keeps_at_most_a_few_backgrounds():
+    fig = Figure(figsize=(9.5, 3.6), dpi=widgets.WIDGET_DPI)
+    for activation in widgets.ACTIVATION_PARAMS:
+        for depth in (1, 8, 15, 30, 50):
+            for std in (0.01, 1.0, 10.0):
+                widgets.propagation_update(
+                    fig, std=std, depth=depth, width=10, activation=activation
+                )
+                widgets.render_png(fig)
+    assert len(fig._course_view.backgrounds) == _frame.MAX_BACKGROUNDS

@@ -46,6 +46,8 @@ STATIC_NOTE = (
     "them. Run the page in Binder or Colab (rocket icon at the top) and every value is live."
     "</small>"
 )
+#: Backgrounds a view keeps (one per set of axis limits seen), the oldest dropped first.
+MAX_BACKGROUNDS = 16
 #: Controls wrap onto several lines instead of shrinking on narrow screens.
 CONTROLS_LAYOUT = {"flex_flow": "row wrap", "align_items": "center"}
 CONTROL_MIN_WIDTH = "260px"
@@ -125,6 +127,8 @@ def _draw(fig: Figure) -> FigureCanvasAgg:
         # The panels keep their places from now on, whatever the tick labels of later states.
         fig.set_layout_engine("none")
         view.backgrounds[key] = canvas.copy_from_bbox(fig.bbox)
+        if len(view.backgrounds) > MAX_BACKGROUNDS:  # about 0.7 MB each: keep the newest
+            del view.backgrounds[next(iter(view.backgrounds))]
         for artist in shown:
             artist.set_visible(True)
     canvas.restore_region(view.backgrounds[key])
