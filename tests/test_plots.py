@@ -8,7 +8,7 @@ from matplotlib.collections import FillBetweenPolyCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from lib import activations, plots
+from lib import activations, initializers, plots
 
 RNG_SEED = 0
 
@@ -676,3 +676,29 @@ def test_nudged_twins_plots_each_seed_against_its_twin():
 def test_nudged_twins_bad_input(pairs, kwargs, match):
     with pytest.raises(ValueError, match=match):
         plots.nudged_twins(pairs, **kwargs)
+
+
+def test_fan_diagram_counts_fan_in_and_fan_out_for_dense_and_conv():
+    fig = render(plots.fan_diagram(n_in=6, n_out=3, kernel=(5, 5), c_in=2, c_out=4))
+    dense_ax, conv_ax = fig.axes
+    assert dense_ax.get_title() == "Dense layer, W of shape (6, 3)"
+    labels = [text.get_text() for text in dense_ax.get_legend().get_texts()]
+    assert labels == ["fan_in = 6: into one output", "fan_out = 3: out of one input"]
+    conv_text = " ".join(text.get_text() for text in conv_ax.texts)
+    fan_in, fan_out = initializers.fans((5, 5, 2, 4))
+    assert f"= {fan_in} " in conv_text and conv_text.endswith(f"= {fan_out}")
+    assert "2 input channels" in conv_text and "4 output channels" in conv_text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n_in": 0}, "n_in"),
+        ({"c_out": 2.5}, "c_out"),
+        ({"kernel": (3,)}, "kernel"),
+        ({"kernel": (3, 0)}, "shape"),
+    ],
+)
+def test_fan_diagram_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plots.fan_diagram(**kwargs)

@@ -1,10 +1,12 @@
-"""Tables and bars: the comparison heat map (chapter 7), unit spread (chapter 1)."""
+"""Tables, bars and diagrams: the comparison heat map (chapter 7), unit spread (chapter 1),
+what fan-in and fan-out count (chapter 4)."""
 
 import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from lib.plots._base import (
@@ -12,12 +14,13 @@ from lib.plots._base import (
     _finish,
     _finite_limits,
     _inset_colorbar,
+    _new_axes,
     _single_axes,
     _styled,
     _with_bad_color,
     format_value,
 )
-from lib.validation import as_cell_text, as_float_array, check_text
+from lib.validation import as_cell_text, as_float_array, as_shape, check_text, positive_int
 
 
 @_styled
@@ -137,3 +140,113 @@ def heatmap(
         ax.set_ylabel(ylabel)
     ax.set_title(title or cbar_label or "Table")
     return _finish(fig, redrawn)
+
+
+def _dense_panel(ax, n_in, n_out):
+    """Inputs on the left, outputs on the right, every weight a line; one output unit's
+    incoming weights (its fan-in) and one input unit's outgoing weights (its fan-out) coloured."""
+    ys_in = np.linspace(0.0, 1.0, n_in)
+    ys_out = np.linspace(0.15, 0.85, n_out)
+    fan_in_unit, fan_out_unit = n_out // 2, 0
+    for i, y_in in enumerate(ys_in):
+        for j, y_out in enumerate(ys_out):
+            if j == fan_in_unit:
+                style = {"color": COLORS[0], "lw": 2.0, "zorder": 2}
+            elif i == fan_out_unit:
+                style = {"color": COLORS[1], "lw": 2.0, "zorder": 2}
+            else:
+                style = {"color": "0.8", "lw": 0.8, "zorder": 1}
+            ax.plot([0.0, 1.0], [y_in, y_out], **style)
+    ax.scatter(np.zeros(n_in), ys_in, s=160, color="white", edgecolor="0.2", zorder=3)
+    ax.scatter(np.ones(n_out), ys_out, s=160, color="white", edgecolor="0.2", zorder=3)
+    ax.text(-0.08, 0.5, f"{n_in} inputs", rotation=90, ha="right", va="center")
+    ax.text(1.08, 0.5, f"{n_out} outputs", rotation=90, ha="left", va="center")
+    ax.set_title(f"Dense layer, W of shape ({n_in}, {n_out})")
+    ax.legend(
+        handles=[
+            ax.plot([], [], color=COLORS[0], lw=2, label=f"fan_in = {n_in}: into one output")[0],
+            ax.plot([], [], color=COLORS[1], lw=2, label=f"fan_out = {n_out}: out of one input")[0],
+        ],
+        loc="lower center",
+        bbox_to_anchor=(0.5, -0.32),
+        fontsize=9,
+        ncols=1,
+    )
+    ax.set_xlim(-0.25, 1.25)
+    ax.set_ylim(-0.08, 1.08)
+    ax.set_axis_off()
+
+
+def _conv_panel(ax, kernel, c_in, c_out):
+    """Input planes (left) and output planes (right), drawn as offset squares; the kernel
+    window on every input plane feeds one output pixel: kh * kw * c_in inputs."""
+    kh, kw = kernel
+    size, step = 0.38, 0.07
+    window = size * 0.35
+    for side, (x0, planes, color, label) in enumerate(
+        (
+            (0.0, c_in, COLORS[0], f"{c_in} input channels"),
+            (0.62, c_out, COLORS[1], f"{c_out} output channels"),
+        )
+    ):
+        for k in range(planes):
+            x, y = x0 + k * step, 0.2 + k * step
+            ax.add_patch(Rectangle((x, y), size, size, facecolor="white", edgecolor="0.3", lw=1))
+            if side == 0:
+                ax.add_patch(
+                    Rectangle((x + 0.05, y + 0.05), window, window, color=color, alpha=0.55)
+                )
+            elif k == planes - 1:
+                ax.add_patch(Rectangle((x + 0.12, y + 0.12), 0.05, 0.05, color=COLORS[0]))
+        ax.text(
+            x0 + size / 2 + (planes - 1) * step / 2, 0.1, label, ha="center", va="top", fontsize=9
+        )
+    last_in, last_out = (c_in - 1) * step, (c_out - 1) * step
+    ax.annotate(
+        "",
+        xy=(0.62 + last_out + 0.12, 0.2 + last_out + 0.145),
+        xytext=(last_in + 0.05 + window, 0.2 + last_in + 0.05 + window / 2),
+        arrowprops={"arrowstyle": "->", "color": "0.2", "lw": 1.2},
+    )
+    ax.set_title(f"Conv kernel {kh} × {kw}, shape ({kh}, {kw}, {c_in}, {c_out})")
+    ax.text(
+        0.5,
+        -0.12,
+        f"fan_in = {kh}·{kw}·{c_in} = {kh * kw * c_in} (the window on every input channel)\n"
+        f"fan_out = {kh}·{kw}·{c_out} = {kh * kw * c_out}",
+        ha="center",
+        va="top",
+        fontsize=9,
+        transform=ax.transAxes,
+    )
+    ax.set_xlim(-0.05, 0.62 + size + (c_out - 1) * step + 0.05)
+    ax.set_ylim(0.0, 0.2 + size + (max(c_in, c_out) - 1) * step + 0.05)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+@_styled
+def fan_diagram(
+    n_in: int = 5, n_out: int = 4, kernel: tuple[int, int] = (3, 3), c_in: int = 3, c_out: int = 4
+) -> Figure:
+    """What fan-in and fan-out count, for a dense layer (left) and a conv kernel (right).
+
+    Dense ``W`` of shape ``(n_in, n_out)``: an output unit sums ``fan_in = n_in`` weighted
+    inputs (a column of ``W``), an input unit feeds ``fan_out = n_out`` outputs (a row). A
+    conv kernel ``(kh, kw, c_in, c_out)``: one output pixel sums the ``kh × kw`` window of
+    every input channel, ``fan_in = kh·kw·c_in``; ``fan_out = kh·kw·c_out``
+    (:func:`lib.initializers.fans`).
+
+    >>> fig = fan_diagram(4, 3)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Dense layer, W of shape (4, 3)', 'Conv kernel 3 × 3, shape (3, 3, 3, 4)']
+    """
+    for name, value in (("n_in", n_in), ("n_out", n_out), ("c_in", c_in), ("c_out", c_out)):
+        positive_int(name, value)
+    kernel = as_shape(kernel)
+    if len(kernel) != 2:
+        raise ValueError(f"kernel must be (height, width), got {kernel!r}")
+    fig, (dense_ax, conv_ax) = _new_axes(2, 2, 3.4)
+    _dense_panel(dense_ax, n_in, n_out)
+    _conv_panel(conv_ax, kernel, c_in, c_out)
+    return _finish(fig, redrawn=False)
