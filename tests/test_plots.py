@@ -702,3 +702,15 @@ def test_fan_diagram_counts_fan_in_and_fan_out_for_dense_and_conv():
 def test_fan_diagram_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         plots.fan_diagram(**kwargs)
+
+
+def test_rbm_diagram_draws_every_visible_hidden_edge_and_the_stack():
+    fig = render(plots.rbm_diagram(n_visible=5, n_hidden=3))
+    rbm_ax, dbn_ax = fig.axes
+    edges = [line for line in rbm_ax.lines if len(line.get_xdata()) == 2]
+    assert len(edges) == 5 * 3
+    assert {tuple(line.get_ydata()) for line in edges} == {(0.15, 0.85)}
+    steps = " ".join(text.get_text() for text in dbn_ax.texts)
+    assert "RBM 1 trained on x" in steps and "RBM 2 trained on h1" in steps and "MLP" in steps
+    with pytest.raises(ValueError, match="n_hidden"):
+        plots.rbm_diagram(n_hidden=0)

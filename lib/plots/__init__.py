@@ -26,7 +26,7 @@ finite value at all says so.
 from lib.plots._base import COLORS, FIG_WIDTH, KINDS, STYLE, SUMMARIES, format_value, use_style
 from lib.plots.activations import activation_curves, activation_response
 from lib.plots.curves import nudged_twins, std_by_depth, training_curves
-from lib.plots.diagrams import fan_diagram, heatmap, unit_distance_bars
+from lib.plots.diagrams import fan_diagram, heatmap, rbm_diagram, unit_distance_bars
 from lib.plots.histograms import (
     compare_layer_histograms,
     layer_histograms,
@@ -46,6 +46,7 @@ __all__ = [
     "format_value",
     "fan_diagram",
     "heatmap",
+    "rbm_diagram",
     "image_grid",
     "layer_histograms",
     "nudged_twins",

@@ -1,5 +1,5 @@
 """Tables, bars and diagrams: the comparison heat map (chapter 7), unit spread (chapter 1),
-what fan-in and fan-out count (chapter 4)."""
+what fan-in and fan-out count (chapter 4), an RBM and a deep belief net (chapter 6)."""
 
 import math
 from collections.abc import Mapping, Sequence
@@ -249,4 +249,76 @@ def fan_diagram(
     fig, (dense_ax, conv_ax) = _new_axes(2, 2, 3.4)
     _dense_panel(dense_ax, n_in, n_out)
     _conv_panel(conv_ax, kernel, c_in, c_out)
+    return _finish(fig, redrawn=False)
+
+
+def _layer_nodes(ax, y, n, label, color="white"):
+    """``n`` nodes in a row at height ``y``, centred on x = 0.5, with a label on the left."""
+    xs = np.linspace(0.5 - 0.07 * (n - 1) / 2, 0.5 + 0.07 * (n - 1) / 2, n)
+    ax.scatter(xs, np.full(n, y), s=170, color=color, edgecolor="0.2", zorder=3)
+    ax.text(xs[0] - 0.07, y, label, ha="right", va="center", fontsize=9)
+    return xs
+
+
+@_styled
+def rbm_diagram(n_visible: int = 6, n_hidden: int = 4) -> Figure:
+    """An RBM's graph (left) and greedy stacking into a deep belief net (right), chapter 6.
+
+    Left: ``n_visible`` visible and ``n_hidden`` hidden units, every visible unit joined to
+    every hidden unit by a weight of ``W`` and no edge inside a layer, which is why
+    :math:`p(h \\mid v)` and :math:`p(v \\mid h)` factorize over units. Right: RBM 1 is trained on
+    the data; its hidden probabilities are the data of RBM 2; the trained weights then start
+    the hidden layers of an MLP that gets a fresh output layer (Hinton, Osindero & Teh 2006).
+
+    >>> fig = rbm_diagram()
+    >>> [ax.get_title() for ax in fig.axes]
+    ['An RBM: a bipartite graph', 'Greedy stacking: a deep belief net']
+    """
+    positive_int("n_visible", n_visible)
+    positive_int("n_hidden", n_hidden)
+    fig, (rbm_ax, dbn_ax) = _new_axes(2, 2, 3.4)
+    visible = _layer_nodes(rbm_ax, 0.15, n_visible, "visible v\n(pixels)")
+    hidden = _layer_nodes(rbm_ax, 0.85, n_hidden, "hidden h\n(features)", color="#DCE9F5")
+    for x_v in visible:
+        for x_h in hidden:
+            rbm_ax.plot([x_v, x_h], [0.15, 0.85], color=COLORS[0], lw=0.9, alpha=0.7, zorder=1)
+    rbm_ax.text(
+        0.5,
+        0.5,
+        "W: every v to every h\nno edge inside a layer",
+        ha="center",
+        va="center",
+        fontsize=9,
+        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.8"},
+    )
+    rbm_ax.set_title("An RBM: a bipartite graph")
+    steps = [
+        (0.1, "data x", "RBM 1 trained on x"),
+        (0.45, "h1 = p(h | x)", "RBM 2 trained on h1"),
+        (0.8, "h2 = p(h | h1)", "MLP: W1, W2\n+ a new output layer"),
+    ]
+    for k, (y, data_label, model_label) in enumerate(steps):
+        dbn_ax.add_patch(Rectangle((0.05, y), 0.35, 0.12, facecolor="white", edgecolor="0.3"))
+        dbn_ax.text(0.225, y + 0.06, data_label, ha="center", va="center", fontsize=9)
+        color = COLORS[k % len(COLORS)]
+        dbn_ax.add_patch(Rectangle((0.55, y), 0.42, 0.12, facecolor=color, alpha=0.25))
+        dbn_ax.text(0.76, y + 0.06, model_label, ha="center", va="center", fontsize=9)
+        dbn_ax.annotate(
+            "",
+            xy=(0.55, y + 0.06),
+            xytext=(0.4, y + 0.06),
+            arrowprops={"arrowstyle": "->", "color": "0.3"},
+        )
+        if k < len(steps) - 1:
+            dbn_ax.annotate(
+                "",
+                xy=(0.225, steps[k + 1][0]),
+                xytext=(0.66, y + 0.12),
+                arrowprops={"arrowstyle": "->", "color": "0.5", "connectionstyle": "arc3,rad=0.2"},
+            )
+    dbn_ax.set_title("Greedy stacking: a deep belief net")
+    for ax in (rbm_ax, dbn_ax):
+        ax.set_xlim(0.0, 1.0)
+        ax.set_ylim(0.0, 1.0)
+        ax.set_axis_off()
     return _finish(fig, redrawn=False)
