@@ -19,15 +19,16 @@ class ComparisonView(View):
     """Left: the smoothed training loss of every init for the chosen activation (the chosen
     init bold, its seeds thin); right: the std of each hidden layer's activations at step 0."""
 
-    def __init__(self, fig: Figure, n_inits: int, n_seeds: int, n_steps: int, depth: int):
+    def __init__(self, fig: Figure, inits: tuple[str, ...], n_seeds: int, n_steps: int, depth: int):
         super().__init__(fig)
         fig.set_layout_engine("constrained")
         self.loss_ax, self.std_ax = fig.subplots(1, 2, width_ratios=(1.6, 1))
         steps = np.arange(n_steps)
         self.init_lines = [
-            self.loss_ax.plot(steps, np.ones(n_steps), lw=1.2, color=f"C{i % 7}")[0]
-            for i in range(n_inits)
+            self.loss_ax.plot(steps, np.ones(n_steps), lw=1.2, color=f"C{i % 7}", label=label)[0]
+            for i, label in enumerate(inits)
         ]
+        self.loss_ax.legend(handles=self.init_lines, fontsize=8, loc="lower left", ncols=2)
         self.seed_lines = [
             self.loss_ax.plot(steps, np.ones(n_steps), lw=0.8, color="0.4")[0]
             for _ in range(n_seeds)
@@ -58,7 +59,7 @@ def comparison_update(
     n_seeds, n_steps = grid.loss.shape[2:]
     depth = len(layer_sizes) - 2
     view = attached_view(
-        fig, ComparisonView, n_inits=len(grid.inits), n_seeds=n_seeds, n_steps=n_steps, depth=depth
+        fig, ComparisonView, inits=grid.inits, n_seeds=n_seeds, n_steps=n_steps, depth=depth
     )
     for j, line in enumerate(view.init_lines):
         line.set_ydata(
@@ -68,7 +69,6 @@ def comparison_update(
         )
         line.set_linewidth(2.6 if j == col else 1.0)
         line.set_alpha(1.0 if j == col else 0.35)
-        line.set_label(grid.inits[j])
     for line, run in zip(view.seed_lines, grid.loss[row, col], strict=True):
         line.set_ydata(stats.moving_average(run, SMOOTH))
     net = MLP(layer_sizes, activation, grid.init_specs[col], rng=0)
@@ -81,10 +81,6 @@ def comparison_update(
     finite = grid.loss[row][np.isfinite(grid.loss[row])]
     top = float(np.ceil(max(finite.max(initial=2.4), 2.4) * 2) / 2)
     view.loss_ax.set_ylim(0, min(top, 8.0))
-    if getattr(view, "_legend", None) is None:
-        view._legend = view.loss_ax.legend(
-            handles=view.init_lines, fontsize=8, loc="lower left", ncols=2
-        )
     band = log_band(stds)
     view.std_ax.set_ylim(*band)
     view.limits = (min(top, 8.0), band)

@@ -27,6 +27,7 @@ class HeDepthView(View):
         fig.set_layout_engine("constrained")
         self.axes = fig.subplots(1, 2)
         self.lines = {}
+        self.legend_labels = None  # the labels the legends show, redrawn when they change
         for ax, title in zip(
             self.axes,
             ("Forward: std of pre-activations", "Backward: std of gradients"),
@@ -72,13 +73,13 @@ class HeDepthView(View):
             for line in pair:
                 line.set_visible(key in shown)
         legend_labels = tuple(profile.forward)
-        if getattr(self, "_legend_labels", None) != legend_labels:
+        if self.legend_labels != legend_labels:
             for direction, ax in enumerate(self.axes):
                 handles = [
                     line for label in legend_labels for line in self.lines[(direction, label)]
                 ]
                 ax.legend(handles=handles, fontsize=8, loc="upper left")
-            self._legend_labels = legend_labels
+            self.legend_labels = legend_labels
         everything = np.abs(np.log10(np.concatenate(values)))
         reach = float(everything[np.isfinite(everything)].max(initial=0.0))
         low, high = next((r for r in _STD_RANGES if reach <= np.log10(r[1])), _STD_RANGES[-1])
