@@ -145,7 +145,7 @@ def _moves(control):
     """Values that move ``control`` one step from its start and back, alternately."""
     import ipywidgets
 
-    if isinstance(control, ipywidgets.widgets.widget_selection._Selection):
+    if hasattr(control, "options"):  # Dropdown, SelectionSlider, ToggleButtons
         start = control.index
         other = start + 1 if start + 1 < len(control.options) else start - 1
         return [("index", other), ("index", start)]
