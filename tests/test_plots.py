@@ -714,3 +714,48 @@ def test_rbm_diagram_draws_every_visible_hidden_edge_and_the_stack():
     assert "RBM 1 trained on x" in steps and "RBM 2 trained on h1" in steps and "MLP" in steps
     with pytest.raises(ValueError, match="n_hidden"):
         plots.rbm_diagram(n_hidden=0)
+
+
+def test_variance_flow_prints_each_steps_std_and_the_sum_rule():
+    from matplotlib.patches import ConnectionPatch
+
+    from lib.propagation import propagate
+
+    runs = {
+        "narrow weights": propagate(0.05, "tanh", depth=2, width=[60, 40, 30], rng=RNG_SEED),
+        "wide weights": propagate(1.0, "tanh", depth=2, width=[60, 40, 30], rng=RNG_SEED),
+    }
+    fig = render(plots.variance_flow(runs, activation="tanh", title="Flow"))
+    assert len(fig.axes) == 8
+    assert sum(isinstance(artist, ConnectionPatch) for artist in fig.artists) == 6
+    assert fig.axes[3].get_title() == "output h = tanh(z)"
+    assert fig.axes[4].get_title() == ""  # column titles on the top row only
+    for row, (label, run) in enumerate(runs.items()):
+        x, w, z, h = run.inputs, run.weights[0], run.pre_activations[0], run.activations[0]
+        assert fig.axes[4 * row].get_ylabel() == f"{label}\ndensity"
+        rms_x = np.sqrt(np.mean(x**2))
+        term_text, sum_text, out_text = (
+            fig.axes[4 * row + k].texts[0].get_text() for k in (1, 2, 3)
+        )
+        assert f"= {plots.format_value(w.std() * rms_x)}" in term_text
+        assert sum_text.startswith(f"std {plots.format_value(z.std())}")
+        assert "√60" in sum_text
+        assert sum_text.endswith(f"= {plots.format_value(np.sqrt(60) * w.std() * rms_x)}")
+        assert out_text.startswith(f"std {plots.format_value(h.std())}")
+
+
+def test_variance_flow_accepts_a_single_run_and_rejects_bad_input():
+    from lib.propagation import propagate
+
+    run = propagate(0.1, "relu", depth=1, width=20, n_samples=100, rng=RNG_SEED)
+    fig = render(plots.variance_flow(run))
+    assert len(fig.axes) == 4 and fig.axes[0].get_ylabel() == "density"
+    assert fig.axes[3].get_title() == "output h = f(z)"
+    with pytest.raises(ValueError, match="propagate"):
+        plots.variance_flow([run])
+    with pytest.raises(ValueError, match="non-empty"):
+        plots.variance_flow({})
+    with pytest.raises(ValueError, match=r"runs\['a'\]"):
+        plots.variance_flow({"a": run.inputs})
+    with pytest.raises(ValueError, match="activation"):
+        plots.variance_flow(run, activation=3)

@@ -33,6 +33,7 @@ from lib.plots.histograms import (
     overlaid_layer_histograms,
 )
 from lib.plots.images import image_grid, weight_image
+from lib.plots.variance_flow import variance_flow
 
 __all__ = [
     "COLORS",
@@ -55,5 +56,6 @@ __all__ = [
     "training_curves",
     "unit_distance_bars",
     "use_style",
+    "variance_flow",
     "weight_image",
 ]
