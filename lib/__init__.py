@@ -19,6 +19,6 @@ Where each idea lives:
   (``grid``) and chapter 6's fine-tuning (``finetune``);
 - ``data``: the bundled digits; ``stats``: summary numbers behind the figures;
 - ``plots``: the figures (a package by subject: ``histograms``, ``curves``, ``activations``,
-  ``images``, ``diagrams``); ``widgets``: sliders wired to the above;
+  ``images``, ``diagrams``, ``variance_flow``); ``widgets``: sliders wired to the above;
 - ``checks``: exercise checks that name the likely mistake.
 """
