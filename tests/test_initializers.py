@@ -52,6 +52,24 @@ DISTRIBUTION_CASES = [
         LEAKY_GAIN_02 / math.sqrt(200),
     ),
     ("he_uniform", CONV, {"nonlinearity": "selu"}, "uniform", 0.75 / math.sqrt(144)),
+    # Keras/TF/JAX: a normal cut at 2 of its own stds, rescaled to the nominal std.
+    ("truncated_normal", DENSE, {"std": 0.3}, "truncated", 0.3),
+    ("variance_scaling", DENSE, {}, "truncated", 1 / math.sqrt(50)),
+    ("variance_scaling", CONV, {"scale": 2.0, "mode": "fan_out"}, "truncated", math.sqrt(2 / 288)),
+    (
+        "variance_scaling",
+        DENSE,
+        {"mode": "fan_avg", "distribution": "uniform"},
+        "uniform",
+        math.sqrt(1 / 125),
+    ),
+    (
+        "variance_scaling",
+        CONV,
+        {"scale": 2.0, "distribution": "untruncated_normal"},
+        "normal",
+        math.sqrt(2 / 144),
+    ),
 ]
 
 
@@ -60,10 +78,17 @@ def case_id(case):
     return f"{name}-{'x'.join(map(str, shape))}-{kwargs}"
 
 
+#: Keras's ``VarianceScaling`` divides by this constant: the std of N(0, 1) cut to [-2, 2].
+KERAS_TRUNCATION_FACTOR = 0.87962566103423978
+
+
 def theoretical_cdf(kind, std, mean=0.0):
-    """The exact distribution an initializer promises: N(mean, std²) or U(±√3·std)."""
+    """The exact distribution an initializer promises: N(mean, std²), U(±√3·std), or the
+    normal of std ``std / 0.8796`` cut at two of its stds ("truncated")."""
     if kind == "normal":
         return stats.norm(loc=mean, scale=std).cdf
+    if kind == "truncated":
+        return stats.truncnorm(-2.0, 2.0, loc=mean, scale=std / KERAS_TRUNCATION_FACTOR).cdf
     bound = math.sqrt(3) * std
     return stats.uniform(loc=-bound, scale=2 * bound).cdf
 
@@ -198,6 +223,8 @@ def test_fans(shape, expected):
         ("leaky_relu", 0, 1.4142135623730951),
         ("leaky_relu", 1, 1.0),
         ("leaky_relu", np.float64(0.2), 1.3867504905630728),
+        *((name, None, 1.0) for name in ("conv1d", "conv2d", "conv3d")),
+        *((f"conv_transpose{k}d", None, 1.0) for k in (1, 2, 3)),
     ],
 )
 def test_gain_matches_pytorch_table(nonlinearity, param, expected):
@@ -312,7 +339,7 @@ def test_available_lists_sorted_names_without_constant():
         "zeros", "normal", "uniform", "orthogonal",
         "lecun_normal", "lecun_uniform", "xavier_normal", "xavier_uniform",
         "glorot_normal", "glorot_uniform", "he_normal", "he_uniform",
-        "kaiming_normal", "kaiming_uniform",
+        "kaiming_normal", "kaiming_uniform", "truncated_normal", "variance_scaling",
     }  # fmt: skip
     assert set(names) == expected
 
@@ -331,7 +358,10 @@ def test_aliases():
 
 # --- errors ---------------------------------------------------------------------------------
 
-NONLINEARITIES = "identity, leaky_relu, linear, relu, selu, sigmoid, tanh"
+NONLINEARITIES = (
+    "conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, "
+    "identity, leaky_relu, linear, relu, selu, sigmoid, tanh"
+)
 
 ERROR_CASES = [
     # shape
@@ -420,6 +450,15 @@ ERROR_CASES = [
     (init.std_of, ("he_normal", DENSE), {"mode": "fan_avg"}, r"mode 'fan_avg'"),
     (init.std_of, ("uniform", DENSE), {"low": 1.0, "high": 0.0}, r"low must be < high"),
     (init.std_of, ("lecun_normal", (4,)), {}, r"shape must have at least 2"),
+    # truncated draws and framework defaults
+    (init.truncated_normal, (DENSE,), {"std": -1.0}, r"std must be >= 0"),
+    (init.variance_scaling, (DENSE,), {"mode": "fan_sum"}, r"mode must be one of"),
+    (init.variance_scaling, (DENSE,), {"distribution": "normal"}, r"distribution must be one of"),
+    (init.variance_scaling, (DENSE,), {"scale": 0.0}, r"scale must be"),
+    (init.variance_scaling, ((4,),), {}, r"shape must have at least 2"),
+    (init.default_layer, ("torch", DENSE), {}, r"framework must be one of"),
+    (init.default_layer, ("keras", (4,)), {}, r"shape must have at least 2"),
+    (init.default_std, ("jax", DENSE), {}, r"framework must be one of"),
 ]
 
 
@@ -431,3 +470,62 @@ ERROR_CASES = [
 def test_bad_input_raises_value_error_naming_the_argument(fn, args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         fn(*args, **kwargs)
+
+
+# --- truncated normals and framework defaults -----------------------------------------------
+
+
+def test_truncation_factor_is_the_constant_keras_divides_by():
+    assert init.scales.truncated_normal_std_factor() == pytest.approx(
+        KERAS_TRUNCATION_FACTOR, rel=1e-14
+    )
+    assert init.scales.truncated_normal_std_factor(50.0) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_truncated_normal_has_no_tails_and_the_nominal_std():
+    weights = init.truncated_normal((400, 300), std=0.5, rng=3)
+    cut = 2 * 0.5 / KERAS_TRUNCATION_FACTOR
+    assert np.abs(weights).max() <= cut
+    assert np.abs(weights).max() > 0.99 * cut  # cut there, not earlier
+    assert weights.std() == pytest.approx(0.5, rel=0.01)
+    # An untruncated normal of the same std has about 2.3% of its values beyond the cut
+    # (|z| > 2.27): this draw has none, and its kurtosis is well below a normal's 3.
+    assert stats.kurtosis(weights.ravel(), fisher=False) < 2.7
+
+
+def test_keras_named_initializers_are_variance_scaling_cases():
+    shape = (120, 30)  # fan_in 120, fan_out 30
+    he = init.variance_scaling(shape, scale=2.0, rng=0)
+    assert he.std() == pytest.approx(init.std_of("he_normal", shape), rel=0.05)
+    glorot = init.variance_scaling(shape, mode="fan_avg", distribution="uniform", rng=0)
+    assert np.abs(glorot).max() <= math.sqrt(6 / (120 + 30))
+    assert init.std_of("variance_scaling", shape, mode="fan_avg") == pytest.approx(
+        init.std_of("xavier_normal", shape), rel=1e-12
+    )
+
+
+@pytest.mark.parametrize("shape", [(300, 70), (3, 3, 20, 40)])
+def test_pytorch_default_is_uniform_with_bound_one_over_sqrt_fan_in(shape):
+    fan_in = math.prod(shape[:-1])  # 300, or 3*3*20 = 180
+    layer = init.default_layer("pytorch", shape, rng=0)
+    bound = 1 / math.sqrt(fan_in)
+    assert layer.weights.shape == shape and layer.bias.shape == (shape[-1],)
+    for values in (layer.weights, layer.bias):
+        assert np.abs(values).max() <= bound
+    assert np.abs(layer.weights).max() > 0.99 * bound
+    assert stats.kstest(layer.weights.ravel(), stats.uniform(-bound, 2 * bound).cdf).pvalue > (
+        KS_ALPHA
+    )
+    assert init.default_std("pytorch", shape) == pytest.approx(1 / math.sqrt(3 * fan_in))
+
+
+def test_keras_and_flax_defaults():
+    shape = (300, 70)
+    keras = init.default_layer("keras", shape, rng=0)
+    assert not keras.bias.any()
+    assert np.abs(keras.weights).max() <= math.sqrt(6 / 370)
+    assert keras.weights.std() == pytest.approx(init.default_std("keras", shape), rel=0.03)
+    flax = init.default_layer("flax", shape, rng=0)
+    assert not flax.bias.any()
+    assert flax.weights.std() == pytest.approx(1 / math.sqrt(300), rel=0.03)
+    assert np.abs(flax.weights).max() <= 2 / math.sqrt(300) / KERAS_TRUNCATION_FACTOR

@@ -25,8 +25,9 @@ Every fan-based initializer computes its standard deviation in one private funct
 uniform variants draw from :math:`U(-a, a)` with :math:`a = \sqrt{3}\,\sigma`, which has
 the same standard deviation :math:`\sigma` as the normal variant.
 
-Modules: ``scales`` (fans, gains, the std of each initializer), ``draws`` (the initializers)
-and ``registry`` (lookup by name, :func:`std_of`, :func:`resolve`); every name is importable
+Modules: ``scales`` (fans, gains, the std of each initializer), ``draws`` (the initializers),
+``registry`` (lookup by name, :func:`std_of`, :func:`resolve`) and ``frameworks`` (what
+PyTorch, Keras and Flax give a new layer, :func:`default_layer`); every name is importable
 from ``lib.initializers``.
 
 References
@@ -52,11 +53,14 @@ from lib.initializers.draws import (
     lecun_uniform,
     normal,
     orthogonal,
+    truncated_normal,
     uniform,
+    variance_scaling,
     xavier_normal,
     xavier_uniform,
     zeros,
 )
+from lib.initializers.frameworks import FRAMEWORKS, LayerParams, default_layer, default_std
 from lib.initializers.registry import available, draw_weights, get, resolve, std_formula, std_of
 from lib.initializers.scales import Shape, fans, gain
 
@@ -64,11 +68,15 @@ from lib.initializers.scales import Shape, fans, gain
 from lib.validation import RngLike, as_rng
 
 __all__ = [
+    "FRAMEWORKS",
+    "LayerParams",
     "RngLike",
     "Shape",
     "as_rng",
     "available",
     "constant",
+    "default_layer",
+    "default_std",
     "draw_weights",
     "fans",
     "gain",
@@ -86,7 +94,9 @@ __all__ = [
     "resolve",
     "std_formula",
     "std_of",
+    "truncated_normal",
     "uniform",
+    "variance_scaling",
     "xavier_normal",
     "xavier_uniform",
     "zeros",

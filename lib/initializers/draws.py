@@ -5,13 +5,17 @@ import math
 import numpy as np
 
 from lib.initializers.scales import (
+    TRUNCATION,
     Shape,
     _he_std,
     _lecun_std,
     _normal_std,
     _orthogonal_matrix_shape,
+    _truncated_normal_std,
     _uniform_bounds,
+    _variance_scaling_std,
     _xavier_std,
+    truncated_normal_std_factor,
 )
 from lib.validation import RngLike, as_positive, as_real, as_rng, as_shape
 
@@ -20,6 +24,18 @@ _SQRT3 = math.sqrt(3.0)
 
 def _draw_normal(shape: Shape, std: float, rng: RngLike, mean: float = 0.0) -> np.ndarray:
     return as_rng(rng).normal(mean, std, size=as_shape(shape))
+
+
+def _draw_truncated_normal(shape: Shape, std: float, rng: RngLike) -> np.ndarray:
+    """N(0, s²) cut at ±2s by redrawing what falls outside, s = std / 0.8796: final std ``std``."""
+    rng, shape = as_rng(rng), as_shape(shape)
+    scale = std / truncated_normal_std_factor()
+    values = rng.normal(0.0, scale, size=shape)
+    outside = np.abs(values) > TRUNCATION * scale
+    while outside.any():
+        values[outside] = rng.normal(0.0, scale, size=int(outside.sum()))
+        outside = np.abs(values) > TRUNCATION * scale
+    return values
 
 
 def _draw_uniform_with_std(shape: Shape, std: float, rng: RngLike) -> np.ndarray:
@@ -187,6 +203,55 @@ def orthogonal(shape: Shape, gain: float = 1.0, *, rng: RngLike = None) -> np.nd
     if n_rows < n_cols:
         q = q.T
     return (gain * q).reshape(as_shape(shape))
+
+
+def truncated_normal(shape: Shape, std: float = 1.0, *, rng: RngLike = None) -> np.ndarray:
+    r"""Gaussian entries cut at two standard deviations, rescaled to keep the std ``std``.
+
+    :math:`W_{ij} \sim \mathcal{N}(0, s^2)` restricted to :math:`|W_{ij}| \le 2s`, with
+    :math:`s = \text{std} / 0.87962566`: the cut removes the tails and so shrinks the std by
+    the factor :func:`lib.initializers.scales.truncated_normal_std_factor`, which ``s``
+    undoes. This is how Keras, TensorFlow and JAX draw their ``*_normal`` initializers (see
+    :func:`variance_scaling`); no weight lies beyond :math:`2s \approx 2.27\,\text{std}`.
+    (PyTorch's ``nn.init.trunc_normal_(std=s, a=-2, b=2)`` cuts at the absolute values
+    :math:`\pm 2` and does not rescale: with ``std=0.02`` it cuts nothing in practice.)
+
+    >>> w = truncated_normal((300, 200), std=0.5, rng=0)
+    >>> round(float(w.std()), 2), bool(abs(w).max() <= 2 * 0.5 / 0.87962566)
+    (0.5, True)
+    """
+    return _draw_truncated_normal(shape, _truncated_normal_std(shape, std), rng)
+
+
+def variance_scaling(
+    shape: Shape,
+    scale: float = 1.0,
+    mode: str = "fan_in",
+    distribution: str = "truncated_normal",
+    *,
+    rng: RngLike = None,
+) -> np.ndarray:
+    r"""Keras/TensorFlow's and JAX's ``VarianceScaling``: std :math:`\sqrt{\text{scale}/n}`.
+
+    :math:`n` is ``fan_in``, ``fan_out`` or their mean ``fan_avg`` (``mode``); the draw is a
+    :func:`truncated_normal` with that std (the default), an ``untruncated_normal`` or a
+    ``uniform`` :math:`U(-\sqrt{3\,\text{scale}/n}, \sqrt{3\,\text{scale}/n})`. The named
+    initializers of Keras and JAX are special cases: ``glorot_normal`` is
+    ``(1, "fan_avg", "truncated_normal")``, ``glorot_uniform`` ``(1, "fan_avg", "uniform")``,
+    ``he_normal`` ``(2, "fan_in", "truncated_normal")`` and ``lecun_normal`` (Flax's
+    ``nn.Dense`` default) ``(1, "fan_in", "truncated_normal")``. So a Keras ``he_normal``
+    has the std of :func:`he_normal` here but no tails beyond 2.27 std.
+
+    >>> w = variance_scaling((400, 100), scale=2.0, rng=0)  # Keras's he_normal
+    >>> round(float(w.std()), 3), round((2 / 400) ** 0.5, 3)
+    (0.071, 0.071)
+    """
+    std = _variance_scaling_std(shape, scale, mode, distribution)
+    if distribution == "truncated_normal":
+        return _draw_truncated_normal(shape, std, rng)
+    if distribution == "untruncated_normal":
+        return _draw_normal(shape, std, rng)
+    return _draw_uniform_with_std(shape, std, rng)
 
 
 glorot_normal = xavier_normal

@@ -17,7 +17,9 @@ from lib.initializers.draws import (
     lecun_uniform,
     normal,
     orthogonal,
+    truncated_normal,
     uniform,
+    variance_scaling,
     xavier_normal,
     xavier_uniform,
     zeros,
@@ -28,7 +30,9 @@ from lib.initializers.scales import (
     _lecun_std,
     _normal_std,
     _orthogonal_std,
+    _truncated_normal_std,
     _uniform_std,
+    _variance_scaling_std,
     _xavier_std,
     _zeros_std,
 )
@@ -49,6 +53,8 @@ _INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
     "kaiming_normal": kaiming_normal,
     "kaiming_uniform": kaiming_uniform,
     "orthogonal": orthogonal,
+    "truncated_normal": truncated_normal,
+    "variance_scaling": variance_scaling,
 }
 
 
@@ -64,6 +70,8 @@ _STD_FUNCTIONS: dict[Callable[..., np.ndarray], Callable[..., float]] = {
     he_normal: _he_std,
     he_uniform: _he_std,
     orthogonal: _orthogonal_std,
+    truncated_normal: _truncated_normal_std,
+    variance_scaling: _variance_scaling_std,
 }
 
 

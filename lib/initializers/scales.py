@@ -8,12 +8,16 @@ so :mod:`lib.checks`) prints it.
 import math
 from collections.abc import Callable
 
-from lib.validation import as_positive, as_real, as_shape
+from lib.validation import as_positive, as_real, as_shape, check_choice
 
 Shape = int | tuple[int, ...]
 
 
 _MODES = ("fan_in", "fan_out")
+_SCALING_MODES = ("fan_in", "fan_out", "fan_avg")
+DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
+#: Where a truncated normal is cut, in units of its own std (Keras, TensorFlow and JAX: 2).
+TRUNCATION = 2.0
 
 
 _DEFAULT_LEAKY_SLOPE = 0.01
@@ -41,6 +45,12 @@ def _leaky_relu_gain(slope: float) -> float:
 
 
 _GAINS: dict[str, Callable[[float], float]] = {
+    "conv1d": lambda _: 1.0,
+    "conv2d": lambda _: 1.0,
+    "conv3d": lambda _: 1.0,
+    "conv_transpose1d": lambda _: 1.0,
+    "conv_transpose2d": lambda _: 1.0,
+    "conv_transpose3d": lambda _: 1.0,
     "identity": lambda _: 1.0,
     "leaky_relu": _leaky_relu_gain,
     "linear": lambda _: 1.0,
@@ -58,6 +68,8 @@ def gain(nonlinearity: str, param: float | None = None) -> float:
     nonlinearity            gain
     ======================  =============================================
     linear, identity        :math:`1`
+    conv1d/2d/3d            :math:`1` (PyTorch's names for its linear layers)
+    conv_transpose1d/2d/3d  :math:`1`
     sigmoid                 :math:`1`
     tanh                    :math:`5/3`
     relu                    :math:`\sqrt{2}`
@@ -159,3 +171,38 @@ def _orthogonal_std(shape: Shape, gain: float = 1.0) -> float:
     # The unit vectors of a Haar-distributed n x m matrix (n >= m) have mean square 1/n.
     n_rows, n_cols = _orthogonal_matrix_shape(shape)
     return as_positive("gain", gain) / math.sqrt(max(n_rows, n_cols))
+
+
+def truncated_normal_std_factor(bound: float = TRUNCATION) -> float:
+    r"""Std of a standard normal cut to :math:`[-a, a]`, with ``a = bound``:
+
+    .. math:: \sqrt{1 - 2a\varphi(a) / (2\Phi(a) - 1)},
+
+    with :math:`\varphi` the standard normal density and :math:`\Phi` its distribution
+    function. Cutting at 2 std gives the constant 0.87962566103423978 that Keras, TensorFlow
+    and JAX divide by, so that the truncated draw has the nominal std.
+
+    >>> round(truncated_normal_std_factor(), 8)
+    0.87962566
+    """
+    bound = as_positive("bound", bound)
+    density = math.exp(-(bound**2) / 2) / math.sqrt(2 * math.pi)
+    mass = math.erf(bound / math.sqrt(2))
+    return math.sqrt(1.0 - 2.0 * bound * density / mass)
+
+
+def _truncated_normal_std(shape: Shape, std: float = 1.0) -> float:
+    """the std argument (the draw is rescaled so that the cut keeps it)"""
+    return _normal_std(shape, std)
+
+
+def _variance_scaling_std(
+    shape: Shape, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal"
+) -> float:
+    """sqrt(scale / n), n = fan_in, fan_out or (fan_in + fan_out) / 2 by mode"""
+    fan_in, fan_out = fans(shape)
+    scale = as_positive("scale", scale)
+    check_choice(mode, _SCALING_MODES, "mode")
+    check_choice(distribution, DISTRIBUTIONS, "distribution")
+    n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+    return math.sqrt(scale / n)
