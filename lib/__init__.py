@@ -11,6 +11,8 @@ Where each idea lives:
   and stds, ``draws`` for the initializers, ``registry`` for names and ``resolve``);
 - ``activations``: activation functions, their derivatives and responses;
 - ``network``: the multilayer perceptron (forward, backward, SGD);
+- ``residual``: residual MLPs (GPT-2 scaling, zero-init, ReZero, pre-LN) and the residual
+  stream's std at init beside its closed form (chapter 8);
 - ``propagation``: forward-only experiments on a deep untrained stack (chapters 2, 4, 5);
 - ``theory``: closed-form variance propagation through rectifier networks;
 - ``symmetry``: chapter 1's constant starts; ``lsuv``: LSUV initialization;
