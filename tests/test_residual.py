@@ -2,7 +2,6 @@
 residual-stream experiment of chapter 8 against its closed form."""
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -310,12 +309,6 @@ def test_the_closed_form_is_the_documented_recursion():
     assert branch_gain(activation="leaky_relu", init=0.1, width=100) == pytest.approx(
         (1 + 0.01**2) / 2
     )
-
-
-def test_the_experiment_is_fast_enough_for_binder():
-    start = time.perf_counter()
-    residual_stream_stds(n_blocks=50, width=256, n_samples=500, norm="pre_ln")
-    assert time.perf_counter() - start < 5.0  # about 0.3 s on two busy cores
 
 
 # --- bad arguments -----------------------------------------------------------------------------
