@@ -262,6 +262,35 @@ def test_he_depth_update_shows_only_the_chosen_modes_lines():
     assert shown == {"He (fan_out)", "Xavier"}
 
 
+# --- chapter 8 ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fix", list(widgets.RESIDUAL_FIXES))
+def test_residual_update_draws_what_the_experiment_and_closed_form_give(fix):
+    from lib import residual
+
+    fig = Figure()
+    numbers = widgets.residual_update(fig, n_blocks=12, fix=fix, n_samples=200)
+    options = widgets.RESIDUAL_FIXES[fix]
+    width = widgets.residual.WIDTH
+    measured = residual.residual_stream_stds(12, width, n_samples=200, rng=0, **options)
+    np.testing.assert_allclose(numbers["measured"], measured.stream)
+    np.testing.assert_allclose(
+        numbers["theory"], residual.stream_std_theory(12, width, **options).stream
+    )
+    view = fig._course_view
+    np.testing.assert_allclose(view.measured.get_ydata(), measured.stream)
+    assert len(view.measured.get_xdata()) == 13
+    assert "block 12" in view.summary.get_text()
+
+
+def test_residual_widget_builds_and_rejects_an_unknown_fix():
+    controls = widgets.residual_widget().children[0].children
+    assert [control.value for control in controls] == [20, "none"]
+    with pytest.raises(ValueError, match="fix must be one of"):
+        widgets.residual_update(Figure(), n_blocks=3, fix="batchnorm")
+
+
 # --- chapter 6 ---------------------------------------------------------------------------------
 
 

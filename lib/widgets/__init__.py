@@ -8,8 +8,9 @@ call it directly. A *builder* ``*_widget(...)`` wires it to controls through
 site (a grid of states the reader switches between with no kernel); see :mod:`._frame`.
 
 One module per chapter: ``symmetry`` (1), ``propagation`` (2 and 4), ``activation`` (3),
-``he_depth`` (5), ``rbm`` (6), ``comparison`` (7). Settings that overflow (huge weights, deep
-ReLU stacks) are not errors of a widget: it draws a message saying what overflowed.
+``he_depth`` (5), ``rbm`` (6), ``comparison`` (7), ``residual`` (8). Settings that overflow
+(huge weights, deep ReLU stacks) are not errors of a widget: it draws a message saying what
+overflowed.
 """
 
 from lib.widgets._frame import (
@@ -42,6 +43,8 @@ from lib.widgets.rbm import (
     rbm_update,
     rbm_widget,
 )
+from lib.widgets.residual import FIXES as RESIDUAL_FIXES
+from lib.widgets.residual import residual_update, residual_widget
 from lib.widgets.symmetry import NOISE_LEVELS, symmetry_update, symmetry_widget
 
 __all__ = [
@@ -52,6 +55,7 @@ __all__ = [
     "RBM_K_CHOICES",
     "RBM_MAX_EPOCHS",
     "RBM_TRAINING",
+    "RESIDUAL_FIXES",
     "SATURATION_BOUNDS",
     "STATIC_ENV",
     "WIDGET_DPI",
@@ -72,6 +76,8 @@ __all__ = [
     "propagation_widget",
     "rbm_update",
     "rbm_widget",
+    "residual_update",
+    "residual_widget",
     "render_png",
     "symmetry_update",
     "symmetry_widget",
