@@ -21,6 +21,21 @@ Backpropagation runs the same layers in reverse, starting from the logits::
     dloss/db_i = sum over samples of dloss/dz_i
     dloss/da_i = dloss/dz_i @ W_i.T
 
+With ``norm="batch"`` or ``norm="layer"`` each hidden layer normalizes its pre-activation
+before the nonlinearity, with a scale ``gamma_i`` (starts at 1) and a shift ``beta_i``
+(starts at 0) per unit; :mod:`lib.normalization` has the formulas of ``norm`` and its backward
+pass ``norm_backward``::
+
+    u_i     = gamma_i * norm(z_i) + beta_i   over the batch (Ioffe & Szegedy 2015) or over
+    a_{i+1} = f(u_i)                         each row's units (Ba, Kiros & Hinton 2016)
+
+    dloss/du_i = dloss/da_{i+1} * f'(u_i)
+    dloss/dz_i, dloss/dgamma_i, dloss/dbeta_i = norm_backward(dloss/du_i)
+
+Batch norm uses the batch's own statistics while training (:meth:`MLP.loss_and_grads`,
+:meth:`MLP.fit`'s steps) and running estimates of them at inference (:meth:`MLP.forward`,
+:meth:`MLP.predict`, :meth:`MLP.accuracy`).
+
 Overflow (``inf`` activations from huge weights, a learning rate that makes training
 diverge) is a real outcome of a bad initialisation, not a bug: it is detected and raised as a
 ``FloatingPointError`` that says where it happened, instead of numpy warnings followed by
@@ -40,6 +55,7 @@ from tqdm.auto import tqdm
 
 from lib import activations
 from lib.initializers import draw_weights, resolve
+from lib.normalization import HiddenNorms
 
 # The forward-only experiment lives in lib.propagation; chapters call it as network.propagate.
 from lib.propagation import Propagation, propagate
@@ -51,6 +67,7 @@ from lib.validation import (
     as_parameter_list,
     as_positive,
     as_rng,
+    check_choice,
     check_finite,
     positive_int,
 )
@@ -67,9 +84,13 @@ class ForwardTrace:
     - ``inputs``: the input ``x``, shape ``(N, layer_sizes[0])``.
     - ``pre_activations[i]``: ``z_i = h_{i-1} @ W_i + b_i`` (``h_{-1}`` is ``inputs``), shape
       ``(N, layer_sizes[i + 1])``.
-    - ``activations[i]``: ``h_i``, the output of layer ``i``: ``f(z_i)`` for the hidden layers,
-      ``z_i`` itself for the (linear) output layer.
+    - ``activations[i]``: ``h_i``, the output of layer ``i``: ``f(z_i)`` for the hidden layers
+      (``f(u_i)`` with normalization), ``z_i`` itself for the (linear) output layer.
     - ``logits``: ``activations[-1]``, the output layer before the softmax.
+    - ``normalized[i]``: with ``norm``, ``u_i = gamma_i * norm(z_i) + beta_i`` for each hidden
+      layer ``i`` (one entry fewer than ``pre_activations``); empty without normalization.
+    - ``norm_caches[i]``: what hidden layer ``i``'s normalization keeps for the backward pass
+      (a :class:`lib.normalization.NormCache`; None for batch norm at inference).
 
     :attr:`layer_inputs` lists what each layer receives: ``[inputs, *activations[:-1]]``.
     """
@@ -78,6 +99,8 @@ class ForwardTrace:
     pre_activations: list[np.ndarray]
     activations: list[np.ndarray]
     logits: np.ndarray
+    normalized: list[np.ndarray] = field(default_factory=list)
+    norm_caches: list = field(default_factory=list, repr=False)
 
     @property
     def layer_inputs(self) -> list[np.ndarray]:
@@ -90,6 +113,8 @@ class Gradients:
     """Gradients of the mean loss, shaped like what they differentiate.
 
     - ``weights[i]``, ``biases[i]``: ``dloss/dW_i``, ``dloss/db_i``.
+    - ``gammas[i]``, ``betas[i]``: ``dloss/dgamma_i``, ``dloss/dbeta_i`` for each hidden layer
+      with normalization; empty without.
     - ``inputs``: ``dloss/dx``.
     - ``activations[i]``: ``dloss/dh_i`` for every ``ForwardTrace.activations[i]``, so
       ``activations[:-1]`` are the hidden layers' (the usual gradient histograms) and
@@ -100,6 +125,8 @@ class Gradients:
     biases: list[np.ndarray]
     inputs: np.ndarray
     activations: list[np.ndarray]
+    gammas: list[np.ndarray] = field(default_factory=list)
+    betas: list[np.ndarray] = field(default_factory=list)
 
 
 @dataclass
@@ -161,6 +188,12 @@ class MLP:
         Biases start at zero.
     rng : numpy.random.Generator, int or None
         Source of the initial weights, drawn layer by layer.
+    norm : None, "batch" or "layer"
+        Normalize every hidden layer's pre-activation before ``f`` (the output layer never):
+        ``f(gamma * norm(a @ W + b) + beta)``. The bias before a normalization is redundant
+        (the normalization subtracts the mean, ``beta`` shifts) but kept, as PyTorch's
+        ``nn.Linear`` keeps it by default. Nothing is drawn for it, so a seed gives the same
+        weights with or without ``norm``.
 
     Attributes
     ----------
@@ -169,6 +202,12 @@ class MLP:
         Both can be read, changed in place, or replaced by assignment
         (``net.weights = [...]``) or :meth:`set_weights`; replacements are checked layer by
         layer and copied, so RBM-pretrained or hand-made weights can be loaded safely.
+    gammas, betas : lists of 1-d arrays, one per hidden layer (empty without ``norm``)
+        The normalization's scales and shifts, ``gammas[i].shape == (layer_sizes[i + 1],)``;
+        read, changed and replaced like ``biases``.
+    running_means, running_vars : lists of 1-d arrays, one per hidden layer (``norm="batch"``)
+        Batch norm's running estimates, updated by :meth:`fit` and used at inference; empty
+        for other norms.
 
     Examples
     --------
@@ -180,17 +219,27 @@ class MLP:
     >>> history = net.fit(digits.x_train, digits.y_train, epochs=3, lr=0.1, rng=0, progress=False)
     >>> net.accuracy(digits.x_test, digits.y_test) > 0.8
     True
+    >>> normalized = MLP([64, 32, 10], init=0.01, rng=0, norm="batch")
+    >>> trace = normalized.forward(digits.x_test, training=True)
+    >>> z, u = trace.pre_activations[0], trace.normalized[0]  # u: z standardized per unit
+    >>> round(float(z.std()), 3), round(float(u.std()), 2)
+    (0.038, 0.99)
     """
 
-    def __init__(self, layer_sizes, activation="relu", init="he_normal", rng=None):
+    def __init__(self, layer_sizes, activation="relu", init="he_normal", rng=None, norm=None):
         self.layer_sizes = as_layer_sizes(layer_sizes)
         self.activation = activations.get(activation)
+        self._norms = HiddenNorms(norm, widths=self.layer_sizes[1:-1])  # none if norm is None
+        self.norm = norm
         init = resolve(init)
         self._weights = draw_weights(init, self._weight_shapes(), as_rng(rng))
         self._biases = [np.zeros(n_out) for n_out in self.layer_sizes[1:]]
 
     def __repr__(self):
-        return f"MLP(layer_sizes={list(self.layer_sizes)}, activation={self.activation.name!r})"
+        norm = f", norm={self.norm!r}" if self.norm is not None else ""
+        return (
+            f"MLP(layer_sizes={list(self.layer_sizes)}, activation={self.activation.name!r}{norm})"
+        )
 
     @property
     def n_layers(self):
@@ -220,6 +269,30 @@ class MLP:
     def biases(self, biases):
         self._biases = as_parameter_list("biases", biases, [(n,) for n in self.layer_sizes[1:]])
 
+    @property
+    def gammas(self):
+        return self._norms.gammas
+
+    @gammas.setter
+    def gammas(self, gammas):
+        self._norms.gammas = gammas
+
+    @property
+    def betas(self):
+        return self._norms.betas
+
+    @betas.setter
+    def betas(self, betas):
+        self._norms.betas = betas
+
+    @property
+    def running_means(self):
+        return self._norms.running_means
+
+    @property
+    def running_vars(self):
+        return self._norms.running_vars
+
     def set_weights(self, weights, biases=None):
         """Replace all weights, and the biases too unless ``biases`` is None (kept as they are).
 
@@ -231,35 +304,69 @@ class MLP:
             self.biases = biases
         self._weights = checked_weights
 
+    def _by_layer(self, grads=None):
+        """The parameters, or their ``grads``, layer by layer: ``[W_i, b_i]``, then
+        ``gamma_i, beta_i`` for a normalized hidden layer; the order each step updates them in."""
+        source = self if grads is None else grads
+        layers = [[w, b] for w, b in zip(source.weights, source.biases, strict=True)]
+        for i, (gamma, beta) in enumerate(zip(source.gammas, source.betas, strict=True)):
+            layers[i] += [gamma, beta]
+        return layers
+
     # --- forward and backward ----------------------------------------------------------------
 
-    def forward(self, x):
-        """Run ``x`` of shape ``(N, layer_sizes[0])`` through the network; a ForwardTrace."""
-        return self._forward(as_inputs("x", x, self.layer_sizes[0]))
+    def forward(self, x, training=False):
+        """Run ``x`` of shape ``(N, layer_sizes[0])`` through the network; a ForwardTrace.
 
-    def _forward(self, x):
+        ``training`` matters only with ``norm="batch"``: False (inference, as in
+        :meth:`predict`) normalizes with the running statistics, True with the statistics of
+        ``x`` itself (at least 2 rows), as :meth:`loss_and_grads` and :meth:`fit`'s steps do.
+        Neither changes the network.
+        """
+        check_choice(training, (True, False), "training")
+        return self._forward(as_inputs("x", x, self.layer_sizes[0]), training)
+
+    def _forward(self, x, training=False):
         output_layer = self.n_layers - 1
-        h, z = [], []
+        h, z, u, caches = [], [], [], []
         # Overflow is checked explicitly below, so numpy's own warning would only repeat it.
         with np.errstate(over="ignore", invalid="ignore"):
             for i, (w, b) in enumerate(zip(self._weights, self._biases, strict=True)):
                 z.append((x if i == 0 else h[i - 1]) @ w + b)
                 check_finite(f"pre-activations of layer {i}", z[i])
-                h.append(z[i] if i == output_layer else self.activation(z[i]))
-        return ForwardTrace(inputs=x, pre_activations=z, activations=h, logits=h[-1])
+                if i == output_layer:
+                    h.append(z[i])
+                elif self._norms:
+                    u_i, cache = self._norms[i].forward(z[i], training)
+                    check_finite(f"normalized pre-activations of layer {i}", u_i)
+                    u.append(u_i)
+                    caches.append(cache)
+                    h.append(self.activation(u_i))
+                else:
+                    h.append(self.activation(z[i]))
+        return ForwardTrace(
+            inputs=x,
+            pre_activations=z,
+            activations=h,
+            logits=h[-1],
+            normalized=u,
+            norm_caches=caches,
+        )
 
     def loss_and_grads(self, x, y):
         """Mean softmax cross-entropy on ``(x, y)`` and its :class:`Gradients` by backprop.
 
-        ``y`` holds integer class indices in ``[0, n_classes)``. Raises FloatingPointError if
-        a value overflows (see the module docstring).
+        ``y`` holds integer class indices in ``[0, n_classes)``. Batch norm runs in training
+        mode (the batch's statistics, and their gradients); the network does not change.
+        Raises FloatingPointError if a value overflows (see the module docstring).
         """
         x = as_inputs("x", x, self.layer_sizes[0])
-        return self._loss_and_grads(x, as_labels("y", y, len(x), self.n_classes))
+        loss, grads, _ = self._loss_and_grads(x, as_labels("y", y, len(x), self.n_classes))
+        return loss, grads
 
     def _loss_and_grads(self, x, y):
-        trace = self._forward(x)
-        layer_inputs, z = trace.layer_inputs, trace.pre_activations
+        trace = self._forward(x, training=True)
+        layer_inputs, z, u = trace.layer_inputs, trace.pre_activations, trace.normalized
         output_layer = self.n_layers - 1
         with np.errstate(over="ignore", invalid="ignore"):
             loss, grad_logits = _softmax_cross_entropy(trace.logits, y)
@@ -267,11 +374,18 @@ class MLP:
 
             grad_w = [None] * self.n_layers
             grad_b = [None] * self.n_layers
+            grad_gamma = [None] * len(self._norms)
+            grad_beta = [None] * len(self._norms)
             # grad_h[i] = dloss/dh_i; grad_h[-1] is the logits', grad_h[i - 1] comes from layer i.
             grad_h = [None] * output_layer + [grad_logits]
             for i in reversed(range(self.n_layers)):
                 if i == output_layer:
                     grad_z = grad_h[i]
+                elif self._norms:
+                    grad_u = grad_h[i] * self.activation.derivative(u[i])
+                    grad_z, grad_gamma[i], grad_beta[i] = self._norms[i].backward(
+                        grad_u, trace.norm_caches[i]
+                    )
                 else:
                     grad_z = grad_h[i] * self.activation.derivative(z[i])
                 grad_w[i] = layer_inputs[i].T @ grad_z
@@ -280,7 +394,15 @@ class MLP:
                 check_finite(f"gradients of layer {i}", grad_w[i], grad_b[i], grad_input)
                 if i > 0:
                     grad_h[i - 1] = grad_input
-        return loss, Gradients(weights=grad_w, biases=grad_b, inputs=grad_input, activations=grad_h)
+        grads = Gradients(
+            weights=grad_w,
+            biases=grad_b,
+            inputs=grad_input,
+            activations=grad_h,
+            gammas=grad_gamma,
+            betas=grad_beta,
+        )
+        return loss, grads, trace
 
     # --- using and training the network ------------------------------------------------------
 
@@ -295,6 +417,25 @@ class MLP:
 
     def _accuracy(self, x, y):
         return float(np.mean(self._forward(x).logits.argmax(axis=1) == y))
+
+    def apply_gradients(self, grads, lr):
+        """One plain SGD step on every parameter: ``theta = theta - lr * dloss/dtheta``.
+
+        ``grads`` is a :class:`Gradients` from :meth:`loss_and_grads`; the step moves the
+        weights, biases and, with ``norm``, the gammas and betas (batch norm's running
+        statistics are estimates, not parameters: :meth:`fit` updates them). This is
+        :meth:`fit`'s step with ``momentum=0``. Raises FloatingPointError naming the layer if
+        a parameter overflows; the layers before it keep their new values.
+        """
+        if not isinstance(grads, Gradients):
+            raise ValueError(f"grads must be the Gradients of loss_and_grads, got {type(grads)}")
+        lr = as_positive("lr", lr)
+        for name in ("weights", "biases", "gammas", "betas"):
+            shapes = [p.shape for p in getattr(self, name)]
+            as_parameter_list(f"grads.{name}", getattr(grads, name), shapes)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: checked per layer below
+            steps = [[-lr * g for g in layer] for layer in self._by_layer(grads)]
+        self._add_to_parameters(steps)
 
     def fit(
         self,
@@ -313,14 +454,17 @@ class MLP:
 
         Every epoch visits the samples in a new random order drawn from ``rng`` (so a seed
         makes training reproducible), in batches of ``batch_size`` (the last may be smaller).
-        With velocity ``v`` starting at zero, each step on a parameter ``theta`` is::
+        With velocity ``v`` starting at zero, each step on a parameter ``theta`` (weights,
+        biases, and with ``norm`` the gammas and betas) is::
 
             v     = momentum * v - lr * dloss/dtheta
             theta = theta + v
 
-        ``momentum=0`` is plain SGD. If a value overflows, training stops: the parameters keep
-        the values that overflowed, ``History.diverged`` is True and ``History.message`` (also
-        printed when ``progress``) says where. ``progress`` shows a tqdm bar over epochs.
+        ``momentum=0`` is plain SGD. With ``norm="batch"`` every step also updates the running
+        statistics (:class:`lib.normalization.BatchNorm`), and no batch may hold a single
+        sample. If a value overflows, training stops: the parameters keep the values that
+        overflowed, ``History.diverged`` is True and ``History.message`` (also printed when
+        ``progress``) says where. ``progress`` shows a tqdm bar over epochs.
         """
         x = as_inputs("x", x, self.layer_sizes[0])
         y = as_labels("y", y, len(x), self.n_classes)
@@ -336,9 +480,13 @@ class MLP:
         rng = as_rng(rng)
 
         n_samples = len(x)
+        if min(batch_size, n_samples % batch_size or batch_size) < self._norms.min_batch_size:
+            raise ValueError(
+                f"batch_size={batch_size} on {n_samples} samples makes a batch of one sample, "
+                "whose batch statistics are undefined; norm='batch' needs at least 2 per batch"
+            )
         history = History(steps_per_epoch=math.ceil(n_samples / batch_size))
-        velocity_w = [np.zeros_like(w) for w in self._weights]
-        velocity_b = [np.zeros_like(b) for b in self._biases]
+        velocity = [[np.zeros_like(p) for p in layer] for layer in self._by_layer()]
         # The course's matrices are small: one BLAS thread is 2-6x faster than several here,
         # because thread start-up dominates each product.
         with (
@@ -350,8 +498,9 @@ class MLP:
                     order = rng.permutation(n_samples)
                     for start in range(0, n_samples, batch_size):
                         batch = order[start : start + batch_size]
-                        loss, grads = self._loss_and_grads(x[batch], y[batch])
-                        self._momentum_step(grads, velocity_w, velocity_b, lr, momentum)
+                        loss, grads, trace = self._loss_and_grads(x[batch], y[batch])
+                        self._momentum_step(grads, velocity, lr, momentum)
+                        self._norms.update_running_statistics(trace.norm_caches)
                         history.loss.append(loss)
                     history.train_accuracy.append(self._accuracy(x, y))
                     if x_val is not None:
@@ -368,14 +517,20 @@ class MLP:
                 bar.set_postfix(loss=f"{loss:.4g}", train_acc=f"{history.train_accuracy[-1]:.3f}")
         return history
 
-    def _momentum_step(self, grads, velocity_w, velocity_b, lr, momentum):
+    def _momentum_step(self, grads, velocity, lr, momentum):
         """One SGD step with momentum; updates parameters and velocities in place."""
         with np.errstate(over="ignore", invalid="ignore"):
-            for i in range(self.n_layers):
-                velocity_w[i] *= momentum
-                velocity_w[i] -= lr * grads.weights[i]
-                velocity_b[i] *= momentum
-                velocity_b[i] -= lr * grads.biases[i]
-                self._weights[i] += velocity_w[i]
-                self._biases[i] += velocity_b[i]
-                check_finite(f"layer {i} after the update", self._weights[i], self._biases[i])
+            for layer_velocity, layer_grads in zip(velocity, self._by_layer(grads), strict=True):
+                for v, g in zip(layer_velocity, layer_grads, strict=True):
+                    v *= momentum
+                    v -= lr * g
+        self._add_to_parameters(velocity)
+
+    def _add_to_parameters(self, steps):
+        """``theta += step`` for every parameter, layer by layer (``steps`` ordered as
+        :meth:`_by_layer`); stops at the first layer that overflows."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i, (layer, layer_steps) in enumerate(zip(self._by_layer(), steps, strict=True)):
+                for parameter, step in zip(layer, layer_steps, strict=True):
+                    parameter += step
+                check_finite(f"layer {i} after the update", *layer)

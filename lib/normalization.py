@@ -31,6 +31,11 @@ At test time batch norm uses running estimates instead of the batch's statistics
 (:func:`batch_norm_inference`), so a sample's output does not depend on the others in its
 batch; layer norm needs none, each row is its own batch.
 
+The functions check their arguments and are what a chapter calls. :class:`LayerNorm` and
+:class:`BatchNorm` hold one hidden layer's ``gamma``, ``beta`` (and running statistics) for
+``lib.network.MLP(norm=...)``, :class:`HiddenNorms` all of a network's; they compute with the
+same code, unchecked, since the network has checked its inputs.
+
 References
 ----------
 Ioffe, S. & Szegedy, C. (2015). Batch normalization: accelerating deep network training by
@@ -43,9 +48,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib.validation import as_float_array, as_inputs, as_parameter, as_positive
+from lib.validation import (
+    as_float_array,
+    as_inputs,
+    as_parameter,
+    as_parameter_list,
+    as_positive,
+    check_choice,
+)
 
 __all__ = [
+    "NORMS",
+    "RUNNING_MOMENTUM",
+    "BatchNorm",
+    "HiddenNorms",
+    "LayerNorm",
     "NormCache",
     "batch_norm",
     "batch_norm_backward",
@@ -86,6 +103,10 @@ def _normalize(z, gamma, beta, eps, axis):
     normalized = (z - mean) / sigma
     cache = NormCache(normalized, sigma, mean, var, gamma, axis)
     return gamma * normalized + beta, cache
+
+
+def _normalize_with(z, gamma, beta, mean, var, eps):
+    return gamma * (z - mean) / np.sqrt(var + eps) + beta
 
 
 def _normalize_backward(grad_out, cache):
@@ -229,7 +250,7 @@ def batch_norm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
     (Ioffe & Szegedy 2015, Algorithm 2): an affine map of each feature, so a sample's output
     no longer depends on the rest of its batch. ``running_mean`` and ``running_var`` (>= 0)
     have shape ``(D,)``, like ``gamma`` and ``beta``; they are the estimates kept during
-    training (:class:`lib.network.MLP` keeps them as PyTorch does).
+    training (:class:`BatchNorm` keeps them as PyTorch does).
 
     >>> z = np.array([[1.0, 10.0], [3.0, 30.0]])
     >>> batch_norm_inference(z, np.ones(2), np.zeros(2), np.array([1.0, 20.0]),
@@ -242,4 +263,157 @@ def batch_norm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
     running_var = as_parameter("running_var", running_var, gamma.shape)
     if np.any(running_var < 0):
         raise ValueError(f"running_var must be >= 0, got a minimum of {running_var.min():g}")
-    return gamma * (z - running_mean) / np.sqrt(running_var + eps) + beta
+    return _normalize_with(z, gamma, beta, running_mean, running_var, eps)
+
+
+# --- layers: the parameters and running statistics one hidden layer of lib.network.MLP keeps ---
+
+#: Batch norm's running statistics: ``running = 0.9 * running + 0.1 * batch`` at every training
+#: step (PyTorch's ``BatchNorm1d(momentum=0.1)`` is the same update).
+RUNNING_MOMENTUM = 0.9
+
+
+class LayerNorm:
+    """Layer normalization of one layer's ``width`` features, with its ``gamma`` (ones) and
+    ``beta`` (zeros). The same computation in training and inference.
+
+    The network calls it with arguments it has already checked, so nothing is checked here:
+    :func:`layer_norm` and :func:`layer_norm_backward` are the checked entry points.
+
+    >>> norm = LayerNorm(3)
+    >>> u, cache = norm.forward(np.array([[1.0, 2.0, 3.0]]), training=False)
+    >>> u.round(4)
+    array([[-1.2247,  0.    ,  1.2247]])
+    """
+
+    def __init__(self, width, eps=1e-5):
+        self.gamma = np.ones(width)
+        self.beta = np.zeros(width)
+        self.eps = eps
+
+    def forward(self, z, training):
+        """``(gamma * zhat + beta, cache)`` with ``zhat`` standardized along each row."""
+        return _normalize(z, self.gamma, self.beta, self.eps, _FEATURE_AXIS)
+
+    def backward(self, grad_out, cache):
+        """``(dloss/dz, dloss/dgamma, dloss/dbeta)`` from ``dloss/dout`` and the cache."""
+        return _normalize_backward(grad_out, cache)
+
+
+class BatchNorm(LayerNorm):
+    """Batch normalization of one layer's ``width`` features: ``gamma`` (ones), ``beta``
+    (zeros) and the running estimates of each feature's mean (zeros) and variance (ones).
+
+    ``forward(z, training=True)`` uses the batch's statistics (at least 2 samples);
+    ``forward(z, training=False)`` the running ones, and returns no cache.
+    :meth:`update_running_statistics` folds a training batch's statistics into the running
+    ones: ``running = 0.9 * running + 0.1 * batch``, with the batch's unbiased variance
+    ``N / (N - 1) * var_B`` as PyTorch does (Ioffe & Szegedy 2015, Algorithm 2, use the
+    unbiased variance too; the normalization itself uses the biased one).
+
+    >>> norm = BatchNorm(2)
+    >>> u, cache = norm.forward(np.array([[1.0, 10.0], [3.0, 30.0]]), training=True)
+    >>> norm.update_running_statistics(cache)
+    >>> norm.running_mean, norm.running_var
+    (array([0.2, 2. ]), array([ 1.1, 20.9]))
+    """
+
+    def __init__(self, width, eps=1e-5):
+        super().__init__(width, eps)
+        self.running_mean = np.zeros(width)
+        self.running_var = np.ones(width)
+
+    def forward(self, z, training):
+        """Training: ``(gamma * zhat + beta, cache)`` over the batch; inference: ``(out, None)``."""
+        if not training:
+            statistics = (self.running_mean, self.running_var, self.eps)
+            return _normalize_with(z, self.gamma, self.beta, *statistics), None
+        if len(z) < 2:
+            raise ValueError(
+                f"batch normalization in training mode needs at least 2 samples, got {len(z)}"
+            )
+        return _normalize(z, self.gamma, self.beta, self.eps, _BATCH_AXIS)
+
+    def update_running_statistics(self, cache):
+        """Fold the statistics of the batch that gave ``cache`` into the running ones."""
+        n_samples = len(cache.normalized)
+        unbiased_var = cache.var[0] * n_samples / (n_samples - 1)
+        self.running_mean *= RUNNING_MOMENTUM
+        self.running_mean += (1 - RUNNING_MOMENTUM) * cache.mean[0]
+        self.running_var *= RUNNING_MOMENTUM
+        self.running_var += (1 - RUNNING_MOMENTUM) * unbiased_var
+
+
+#: The normalizations ``lib.network.MLP(norm=...)`` accepts, by name.
+NORMS = {"batch": BatchNorm, "layer": LayerNorm}
+
+
+class HiddenNorms:
+    """The normalizations of a network's hidden layers, one per width in ``widths``.
+
+    ``norm`` is None (no normalization: no layers, every list empty), ``"batch"``
+    (:class:`BatchNorm`) or ``"layer"`` (:class:`LayerNorm`). ``lib.network.MLP`` keeps one and
+    shows its lists as ``gammas``, ``betas``, ``running_means`` and ``running_vars``; assigned
+    lists are checked and copied, as the network's weights are.
+
+    >>> norms = HiddenNorms("batch", [3, 2])
+    >>> [gamma.shape for gamma in norms.gammas], len(norms.running_vars)
+    ([(3,), (2,)], 2)
+    >>> HiddenNorms("group", [3])
+    Traceback (most recent call last):
+    ValueError: norm must be one of (None, 'batch', 'layer'), got 'group'
+    """
+
+    def __init__(self, norm, widths):
+        check_choice(norm, (None, *NORMS), "norm")
+        self.norm = norm
+        self.layers = [] if norm is None else [NORMS[norm](width) for width in widths]
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __getitem__(self, index):
+        return self.layers[index]
+
+    def _shapes(self):
+        return [layer.gamma.shape for layer in self.layers]
+
+    @property
+    def gammas(self):
+        return [layer.gamma for layer in self.layers]
+
+    @gammas.setter
+    def gammas(self, gammas):
+        gammas = as_parameter_list("gammas", gammas, self._shapes())
+        for layer, gamma in zip(self.layers, gammas, strict=True):
+            layer.gamma = gamma
+
+    @property
+    def betas(self):
+        return [layer.beta for layer in self.layers]
+
+    @betas.setter
+    def betas(self, betas):
+        betas = as_parameter_list("betas", betas, self._shapes())
+        for layer, beta in zip(self.layers, betas, strict=True):
+            layer.beta = beta
+
+    @property
+    def running_means(self):
+        return [layer.running_mean for layer in self.layers if isinstance(layer, BatchNorm)]
+
+    @property
+    def running_vars(self):
+        return [layer.running_var for layer in self.layers if isinstance(layer, BatchNorm)]
+
+    @property
+    def min_batch_size(self):
+        """2 for batch norm (one sample has no variance to normalize by), else 1."""
+        return 2 if self.norm == "batch" else 1
+
+    def update_running_statistics(self, caches):
+        """Fold a training step's batch statistics (its caches, one per layer) into the
+        running ones; nothing to do for layer norm."""
+        for layer, cache in zip(self.layers, caches, strict=True):
+            if isinstance(layer, BatchNorm):
+                layer.update_running_statistics(cache)

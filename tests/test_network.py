@@ -435,3 +435,253 @@ def test_attribute_assignment_is_validated():
         net.weights = [np.zeros((4, 3)), np.zeros((4, 2))]
     with pytest.raises(ValueError, match=r"biases\[0\] \(layer 0\) must have shape \(4,\)"):
         net.biases = [np.zeros(3), np.zeros(2)]
+
+
+# --- normalization (norm="batch" | "layer") ----------------------------------------------------
+
+NORM_SIZES = [7, 6, 5, 3]  # every width different, and N = 9 rows: a wrong axis cannot hide
+
+
+def normalized_problem(norm, activation="tanh", seed=0, n_samples=9):
+    """A small normalized net with random biases, gammas and betas (not the 0/1 start, which
+    would hide a missing gamma or beta), and a batch of inputs and labels."""
+    net = MLP(NORM_SIZES, activation=activation, init="xavier_normal", rng=seed, norm=norm)
+    rng = np.random.default_rng(seed + 100)
+    net.biases = [0.1 * rng.standard_normal(n) for n in NORM_SIZES[1:]]
+    net.gammas = [rng.uniform(0.5, 1.5, n) for n in NORM_SIZES[1:-1]]
+    net.betas = [0.2 * rng.standard_normal(n) for n in NORM_SIZES[1:-1]]
+    x = rng.normal(1.0, 2.0, (n_samples, NORM_SIZES[0]))
+    return net, x, rng.integers(0, NORM_SIZES[-1], n_samples)
+
+
+def test_norm_is_none_by_default_and_adds_nothing():
+    net, same_seed = MLP(SIZES, rng=0), MLP(SIZES, rng=0, norm="batch")
+    assert net.norm is None and net.gammas == [] and net.betas == [] and net.running_means == []
+    x, y = small_problem()
+    trace, (_, grads) = net.forward(x, training=True), net.loss_and_grads(x, y)
+    assert trace.normalized == [] and trace.norm_caches == []
+    assert grads.gammas == [] and grads.betas == []
+    # nothing is drawn for the normalization: the same seed gives the same weights
+    for w1, w2 in zip(net.weights, same_seed.weights, strict=True):
+        np.testing.assert_array_equal(w1, w2)
+    assert repr(same_seed) == "MLP(layer_sizes=[4, 6, 5, 3], activation='relu', norm='batch')"
+
+
+@pytest.mark.parametrize("norm", ["batch", "layer"])
+def test_normalized_parameters_start_at_one_and_zero_and_are_checked(norm):
+    net = MLP(NORM_SIZES, rng=0, norm=norm)
+    assert [g.shape for g in net.gammas] == [b.shape for b in net.betas] == [(6,), (5,)]
+    assert all(np.all(g == 1.0) for g in net.gammas) and all(np.all(b == 0) for b in net.betas)
+    gammas = [np.full(6, 2.0), np.full(5, 3.0)]
+    net.gammas = gammas
+    gammas[0][0] = 99.0  # copied on assignment
+    assert net.gammas[0][0] == 2.0
+    net.betas[1][:] = 0.5  # the listed arrays are the network's own
+    assert np.all(net.betas[1] == 0.5)
+    with pytest.raises(ValueError, match=r"gammas\[1\] \(layer 1\) must have shape \(5,\)"):
+        net.gammas = [np.ones(6), np.ones(6)]
+    with pytest.raises(ValueError, match="betas must hold 2 arrays, got 3"):
+        net.betas = [np.zeros(6), np.zeros(5), np.zeros(3)]
+
+
+@pytest.mark.parametrize("norm", ["batch", "layer"])
+def test_normalized_forward_follows_the_documented_formulas(norm):
+    net, x, _ = normalized_problem(norm)
+    trace = net.forward(x, training=True)
+    axis = 0 if norm == "batch" else 1
+    assert len(trace.normalized) == len(trace.norm_caches) == 2  # hidden layers only
+    for i, u in enumerate(trace.normalized):
+        z = trace.pre_activations[i]
+        np.testing.assert_allclose(z, trace.layer_inputs[i] @ net.weights[i] + net.biases[i])
+        standardized = (u - net.betas[i]) / net.gammas[i]
+        np.testing.assert_allclose(standardized.mean(axis=axis), 0.0, atol=1e-12)
+        np.testing.assert_allclose(standardized.std(axis=axis), 1.0, rtol=1e-3)  # eps = 1e-5
+        np.testing.assert_allclose(trace.activations[i], np.tanh(u))
+    # the output layer is never normalized
+    np.testing.assert_array_equal(trace.logits, trace.pre_activations[-1])
+
+
+GRADIENT_NORMS = [(norm, act) for norm in ("batch", "layer") for act in ("tanh", "elu")]
+
+
+@pytest.mark.parametrize(("norm", "activation"), GRADIENT_NORMS)
+def test_normalized_gradients_match_finite_differences(norm, activation):
+    net, x, y = normalized_problem(norm, activation)
+    loss, grads = net.loss_and_grads(x, y)
+    assert [g.shape for g in grads.gammas + grads.betas] == [(6,), (5,), (6,), (5,)]
+    analytic = grads.weights + grads.biases + grads.gammas + grads.betas + [grads.inputs]
+    parameters = net.weights + net.biases + net.gammas + net.betas + [x]
+    for k, (gradient, parameter) in enumerate(zip(analytic, parameters, strict=True)):
+        numeric = numeric_gradient(lambda: net.loss_and_grads(x, y)[0], parameter)
+        if norm == "batch" and k in (3, 4):
+            # b_0 and b_1 feed batch norm, which subtracts their batch mean: the loss does not
+            # depend on them at all (the redundant bias the docstring mentions)
+            assert np.abs(gradient).max() < 1e-12 and np.abs(numeric).max() < 1e-8
+        else:
+            assert relative_error(gradient, numeric) < 1e-6, k
+
+
+def test_batch_norm_forward_training_uses_the_batch_inference_the_running_statistics():
+    net, x, _ = normalized_problem("batch")
+    net.running_means[0][:] = 0.5
+    net.running_vars[0][:] = 4.0
+    inference = net.forward(x)  # training=False is the default, as in predict and accuracy
+    z, u = inference.pre_activations[0], inference.normalized[0]
+    expected = net.gammas[0] * (z - 0.5) / np.sqrt(4.0 + 1e-5) + net.betas[0]
+    np.testing.assert_allclose(u, expected, rtol=1e-12)
+    assert inference.norm_caches == [None, None]
+    # inference handles each row on its own; training mode needs two rows for a variance
+    np.testing.assert_allclose(net.forward(x[:1]).logits, inference.logits[:1], rtol=1e-12)
+    np.testing.assert_array_equal(net.predict(x), inference.logits.argmax(axis=1))
+    with pytest.raises(ValueError, match="at least 2 samples, got 1"):
+        net.forward(x[:1], training=True)
+    assert not np.allclose(net.forward(x, training=True).logits, inference.logits)
+
+
+def test_layer_norm_is_the_same_in_training_and_inference():
+    net, x, _ = normalized_problem("layer")
+    assert net.running_means == net.running_vars == []
+    np.testing.assert_array_equal(net.forward(x).logits, net.forward(x, training=True).logits)
+    np.testing.assert_allclose(net.forward(x[:1]).logits, net.forward(x).logits[:1], rtol=1e-12)
+
+
+def test_one_training_step_updates_the_running_statistics_like_pytorch():
+    net, x, y = normalized_problem("batch", n_samples=4)
+    z = net.forward(x, training=True).pre_activations
+    net.fit(x, y, epochs=1, lr=1e-3, batch_size=4, rng=0, progress=False)
+    for i in range(2):
+        # running = 0.9 * running + 0.1 * batch, from mean 0 and variance 1, the batch
+        # variance unbiased (divided by N - 1)
+        np.testing.assert_allclose(net.running_means[i], 0.1 * z[i].mean(axis=0), rtol=1e-12)
+        expected_var = 0.9 + 0.1 * z[i].var(axis=0, ddof=1)
+        np.testing.assert_allclose(net.running_vars[i], expected_var, rtol=1e-12)
+
+
+def test_running_statistics_converge_to_the_data_statistics():
+    rng = np.random.default_rng(0)
+    x = rng.normal(rng.normal(0, 2, 7), rng.uniform(0.5, 3, 7), (600, 7))
+    y = rng.integers(0, 3, 600)
+    net = MLP(NORM_SIZES, activation="tanh", init="xavier_normal", rng=0, norm="batch")
+    net.biases = [np.full(6, -1.0), np.full(5, 2.0), np.zeros(3)]  # means far from the start, 0
+    z = net.forward(x, training=True).pre_activations  # the whole data as one batch
+    # lr so small that the weights stay put: only the statistics move, 15 epochs x 12 steps
+    net.fit(x, y, epochs=15, lr=1e-12, batch_size=50, rng=0, progress=False)
+    for i in range(2):  # measured: within 0.02 std of the mean, 8% of the variance
+        assert np.all(np.abs(net.running_means[i] - z[i].mean(axis=0)) < 0.1 * z[i].std(axis=0))
+        np.testing.assert_allclose(net.running_vars[i], z[i].var(axis=0), rtol=0.25)
+
+
+@pytest.mark.parametrize("norm", ["batch", "layer"])
+def test_fit_with_normalization_learns_and_infers(norm):
+    x, y = blobs()
+    x_val, y_val = blobs(seed=1)
+    net = MLP([2, 16, 16, 3], activation="relu", rng=0, norm=norm)
+    history = net.fit(x, y, epochs=15, lr=0.1, batch_size=16, rng=0, progress=False)
+    assert not history.diverged
+    assert history.train_accuracy[-1] > 0.95
+    assert net.accuracy(x_val, y_val) > 0.95
+    assert any(np.any(g != 1.0) for g in net.gammas)  # the gammas and betas are trained
+    assert any(np.any(b != 0.0) for b in net.betas)
+
+
+def test_momentum_moves_gammas_and_betas_with_the_classical_update():
+    x, y = blobs(n_samples=30)
+    lr, momentum = 0.1, 0.9
+    net = MLP([2, 5, 4, 3], activation="tanh", init="xavier_normal", rng=0, norm="layer")
+    expected = MLP([2, 5, 4, 3], activation="tanh", init="xavier_normal", rng=0, norm="layer")
+    net.fit(x, y, epochs=3, lr=lr, batch_size=30, momentum=momentum, rng=0, progress=False)
+
+    def parameters(model):
+        return model.weights + model.biases + model.gammas + model.betas
+
+    velocity = [np.zeros_like(p) for p in parameters(expected)]
+    for _ in range(3):
+        _, grads = expected.loss_and_grads(x, y)
+        gradients = grads.weights + grads.biases + grads.gammas + grads.betas
+        for v, p, g in zip(velocity, parameters(expected), gradients, strict=True):
+            v *= momentum
+            v -= lr * g
+            p += v
+    for got, want in zip(parameters(net), parameters(expected), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("norm", [None, "batch", "layer"])
+def test_apply_gradients_is_one_plain_sgd_step_on_every_parameter(norm):
+    x, y = blobs(n_samples=30)
+    net = MLP([2, 5, 4, 3], activation="tanh", rng=0, norm=norm)
+    by_fit = MLP([2, 5, 4, 3], activation="tanh", rng=0, norm=norm)
+    before = [p.copy() for p in net.weights + net.biases + net.gammas + net.betas]
+    _, grads = net.loss_and_grads(x, y)
+    net.apply_gradients(grads, lr=0.5)
+    gradients = grads.weights + grads.biases + grads.gammas + grads.betas
+    after = net.weights + net.biases + net.gammas + net.betas
+    assert len(after) == (6 if norm is None else 10)
+    for p, p0, g in zip(after, before, gradients, strict=True):
+        np.testing.assert_allclose(p, p0 - 0.5 * g, rtol=1e-14, atol=1e-15)
+    # fit's step with momentum 0 on one full batch is the same step
+    by_fit.fit(x, y, epochs=1, lr=0.5, batch_size=30, rng=0, progress=False)
+    fitted = by_fit.weights + by_fit.biases + by_fit.gammas + by_fit.betas
+    for p, q in zip(after, fitted, strict=True):
+        np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-14)
+
+
+def test_apply_gradients_checks_its_arguments_and_names_an_overflowing_layer():
+    net, x, y = normalized_problem("batch")
+    _, grads = net.loss_and_grads(x, y)
+    with pytest.raises(ValueError, match="grads must be the Gradients of loss_and_grads"):
+        net.apply_gradients(grads.weights, lr=0.1)
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        net.apply_gradients(grads, lr=0.0)
+    grads.gammas = grads.gammas[:1]
+    with pytest.raises(ValueError, match="grads.gammas must hold 2 arrays, got 1"):
+        net.apply_gradients(grads, lr=0.1)
+    _, grads = net.loss_and_grads(x, y)
+    grads.betas[1] = np.full(5, 1e300)
+    before = [w.copy() for w in net.weights]
+    with pytest.raises(FloatingPointError, match="layer 1 after the update overflowed"):
+        net.apply_gradients(grads, lr=1e10)
+    assert not np.array_equal(net.weights[0], before[0])  # layer 0 took its step, so did 1
+    np.testing.assert_array_equal(net.weights[2], before[2])  # the step stopped before 2
+
+
+def test_batch_norm_needs_two_samples_in_every_training_batch():
+    x, y = blobs(n_samples=33)
+    for norm, batch_size in (("batch", 32), ("batch", 1)):  # 33 = 32 + 1; batches of one
+        with pytest.raises(ValueError, match="batch_size=.* makes a batch of one sample"):
+            MLP([2, 4, 3], rng=0, norm=norm).fit(x, y, 1, 0.1, batch_size, progress=False)
+    MLP([2, 4, 3], rng=0, norm="layer").fit(x, y, 1, 0.1, batch_size=32, progress=False)
+    MLP([2, 4, 3], rng=0, norm="batch").fit(x, y, 1, 0.1, batch_size=31, progress=False)
+
+
+@pytest.mark.parametrize("norm", ["bogus", "Batch", "group", 1, True])
+def test_unknown_norm_is_refused_with_the_allowed_values(norm):
+    with pytest.raises(ValueError, match=r"norm must be one of \(None, 'batch', 'layer'\)"):
+        MLP(SIZES, norm=norm)
+
+
+def test_forward_training_must_be_a_bool():
+    with pytest.raises(ValueError, match=r"training must be one of \(True, False\)"):
+        MLP(SIZES, rng=0).forward(np.zeros((2, 4)), training="yes")
+
+
+# --- the chapter 8 demonstration: batch norm rescues a too-small start -------------------------
+
+
+def deep_tanh_stds(norm):
+    """Per-hidden-layer std of what enters tanh at step 0, for 10 hidden layers of width 100
+    started from N(0, 0.01^2) weights, on 500 standard-normal inputs."""
+    net = MLP([50, *[100] * 10, 10], activation="tanh", init=0.01, rng=0, norm=norm)
+    x = np.random.default_rng(1).standard_normal((500, 50))
+    trace = net.forward(x, training=True)
+    before_f = trace.normalized if norm else trace.pre_activations[:-1]
+    return np.array([u.std() for u in before_f])
+
+
+def test_batch_norm_keeps_every_layer_at_unit_std_where_plain_layers_collapse():
+    plain, normalized = deep_tanh_stds(None), deep_tanh_stds("batch")
+    assert plain.shape == normalized.shape == (10,)
+    # std shrinks by about 0.01 * sqrt(100) = 0.1 per layer: 1e-10 of the first after ten
+    assert plain[0] < 0.1 and plain[-1] < 1e-9
+    assert np.all(np.diff(plain) < 0)
+    np.testing.assert_allclose(normalized, 1.0, atol=0.01)
