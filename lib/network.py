@@ -230,7 +230,6 @@ class MLP:
         self.layer_sizes = as_layer_sizes(layer_sizes)
         self.activation = activations.get(activation)
         self._norms = HiddenNorms(norm, widths=self.layer_sizes[1:-1])  # none if norm is None
-        self.norm = norm
         init = resolve(init)
         self._weights = draw_weights(init, self._weight_shapes(), as_rng(rng))
         self._biases = [np.zeros(n_out) for n_out in self.layer_sizes[1:]]
@@ -249,6 +248,11 @@ class MLP:
     @property
     def n_classes(self):
         return self.layer_sizes[-1]
+
+    @property
+    def norm(self):
+        """The hidden layers' normalization: None, ``"batch"`` or ``"layer"``."""
+        return self._norms.norm
 
     def _weight_shapes(self):
         return [(n_in, n_out) for n_in, n_out in pairwise(self.layer_sizes)]
