@@ -1,11 +1,13 @@
 """Each check passes the right answer and names each mistake it claims to recognise."""
 
+import functools
 import math
+import sys
 
 import numpy as np
 import pytest
 
-from lib import checks, initializers, network, stats
+from lib import checks, initializers, network, propagation, rbm, stats
 
 
 def drawn_with(std_of_fans, distribution="normal"):
@@ -13,7 +15,8 @@ def drawn_with(std_of_fans, distribution="normal"):
 
     def initializer(shape, rng=None):
         rng = np.random.default_rng(rng)
-        fan_in, fan_out = initializers.fans(shape)
+        receptive = math.prod(shape[:-2])  # not lib's fans: own_work checks accept this
+        fan_in, fan_out = shape[-2] * receptive, shape[-1] * receptive
         std = std_of_fans(fan_in, fan_out, shape)
         if distribution == "uniform":
             bound = math.sqrt(3) * std
@@ -351,3 +354,228 @@ def test_check_at_least(capsys):
     for wrong in (float("nan"), "high", True):
         with pytest.raises(AssertionError, match="pseudo-likelihood"):
             checks.check_at_least(wrong, -30.0, what="pseudo-likelihood")
+
+
+# --- more named mistakes: the other family's formula, standard normal weights -----------------
+
+
+@pytest.mark.parametrize(
+    ("name", "student", "named_mistake"),
+    [
+        # He on a sigmoid network: the fans are right, the formula is He's.
+        ("xavier_normal", drawn_with(he), "He's sqrt(2 / fan_in), made for ReLU networks"),
+        ("he_normal", drawn_with(xavier), "Xavier's sqrt(2 / (fan_in + fan_out)), made for tanh"),
+        ("he_normal", drawn_with(lambda fi, fo, s: 1.0), "standard normal weights"),
+    ],
+)
+def test_the_other_familys_formula_is_named(name, student, named_mistake):
+    with pytest.raises(checks.CheckFailed, match="expected std") as failure:
+        checks.check_init(student, name)
+    assert named_mistake in str(failure.value)
+    assert "check which dimensions you use" not in str(failure.value)
+
+
+def test_an_unknown_formula_gets_the_ratio_per_shape_not_a_guess():
+    student = drawn_with(lambda fi, fo, s: math.sqrt(2 / fi) * (fi / 50) ** 0.5)
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_init(student, "he_normal")
+    message = str(failure.value)
+    assert "none of the usual wrong formulas" in message
+    assert "1.00 on (50, 200)" in message and "on (3, 3, 16, 32)" in message
+
+
+# --- own_work: a wrapper around lib's reference implementation fails -------------------------
+
+
+def numpy_xavier(shape, rng=None):
+    rng = np.random.default_rng(rng)
+    receptive = math.prod(shape[:-2])
+    return rng.normal(0.0, math.sqrt(2 / (receptive * (shape[-2] + shape[-1]))), size=shape)
+
+
+def my_fans(shape):
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+def he_with_my_fans(shape, rng=None):
+    fan_in, _ = my_fans(shape)  # a helper of the student's own
+    return np.random.default_rng(rng).normal(0.0, math.sqrt(2 / fan_in), size=shape)
+
+
+def via_module(shape, rng=None):
+    return initializers.xavier_normal(shape, rng=rng)
+
+
+def via_get(shape, rng=None):
+    return initializers.get("xavier_normal")(shape, rng=rng)
+
+
+def via_std_of(shape, rng=None):
+    std = initializers.std_of("xavier_normal", shape)
+    return np.random.default_rng(rng).normal(0.0, std, size=shape)
+
+
+@pytest.mark.parametrize(
+    ("student", "called"),
+    [
+        (via_module, "calls lib.initializers.draws.xavier_normal from the course package"),
+        (initializers.xavier_normal, "is the course's own lib.initializers.draws.xavier_normal"),
+        (via_get, "calls lib.initializers.registry.get"),
+        (via_std_of, "calls lib.initializers.registry.std_of"),
+        (functools.partial(initializers.xavier_normal), "lib.initializers.draws.xavier_normal"),
+    ],
+)
+def test_own_work_fails_a_wrapper_around_lib_and_names_the_call(student, called, capsys):
+    # Numerically the wrapper is right: without own_work it passes.
+    checks.check_init(student, "xavier_normal")
+    assert capsys.readouterr().out.startswith("✓")
+    with pytest.raises(checks.CheckFailed, match="scores 0 for this item") as failure:
+        checks.check_init(student, "xavier_normal", own_work=True)
+    assert called in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("student", "name"), [(numpy_xavier, "xavier_normal"), (he_with_my_fans, "he_normal")]
+)
+def test_own_work_passes_numpy_and_the_students_own_helpers(student, name, capsys):
+    checks.check_init(student, name, own_work=True)
+    assert capsys.readouterr().out.startswith(f"✓ {name}")
+
+
+def test_own_work_on_fans():
+    checks.check_fans(my_fans, own_work=True)
+    with pytest.raises(checks.CheckFailed, match="lib.initializers.scales.fans"):
+        checks.check_fans(lambda shape: initializers.fans(shape), own_work=True)
+
+
+def test_own_work_restores_the_profiler_and_lets_the_students_errors_through():
+    def previous(frame, event, arg):
+        return None
+
+    sys.setprofile(previous)
+    try:
+        assert checks.call_own_work(my_fans, (3, 4)) == (3, 4)
+        assert sys.getprofile() is previous
+        with pytest.raises(ZeroDivisionError):
+            checks.call_own_work(lambda: 1 / 0)
+        assert sys.getprofile() is previous
+        with pytest.raises(checks.CheckFailed):
+            checks.call_own_work(initializers.fans, (3, 4))
+        assert sys.getprofile() is previous
+    finally:
+        sys.setprofile(None)
+
+
+def rbm_free_energy(v, w, visible_bias, hidden_bias):
+    return rbm.RBM.from_parameters(w, visible_bias, hidden_bias).free_energy(v)
+
+
+def rbm_cd1_update(w, visible_bias, hidden_bias, v0, lr, rng):
+    steps = rbm.RBM.from_parameters(w, visible_bias, hidden_bias).cd_gradients(v0, k=1, rng=rng)
+    return tuple(p + lr * s for p, s in zip((w, visible_bias, hidden_bias), steps, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("check", "wrapper", "right"),
+    [
+        (checks.check_free_energy, rbm_free_energy, free_energy_student()),
+        (checks.check_cd1_update, rbm_cd1_update, cd1_student()),
+    ],
+)
+def test_own_work_fails_the_rbm_wrappers(check, wrapper, right, capsys):
+    check(wrapper)
+    check(right, shape=(6, 9, 4), seed=3, own_work=True)
+    assert capsys.readouterr().out.count("✓") == 2
+    with pytest.raises(checks.CheckFailed, match=r"calls lib\.rbm\.machine\.RBM\."):
+        check(wrapper, shape=(6, 9, 4), seed=3, own_work=True)
+
+
+def test_rbm_checks_want_a_shape_that_catches_a_transposed_w():
+    with pytest.raises(ValueError, match="n_visible != n_hidden"):
+        checks.check_free_energy(free_energy_student(), shape=(4, 5, 5))
+
+
+# --- homework 2: a wrong diagnosis is named -----------------------------------------------------
+
+NETWORK = {"activation": "relu", "width": 256, "n_samples": 300}
+ALTERNATING = {"activation": "relu", "width": [64, 256, 64, 256, 64, 256], "n_samples": 300}
+
+
+def stds_of(std, network, rng=0):
+    init = drawn_with(lambda fi, fo, s: std(fi, fo))
+    run = propagation.propagate(init, network["activation"], 5, network["width"], 300, rng=rng)
+    return [entry.std for entry in stats.layer_stats(run.activations)]
+
+
+def two_over_root(fi, fo):
+    return 2 / math.sqrt(fi)
+
+
+def test_a_wrong_diagnosis_names_the_init_the_student_wrote():
+    logs = stds_of(two_over_root, NETWORK, rng=1)
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_layer_stds(drawn_with(lecun), logs, **NETWORK, own_work=True)
+    message = str(failure.value)
+    assert "The expected std grows by about x1.4" in message
+    assert "yours shrinks by about x0.7" in message
+    # LeCun and Xavier are the same where fan_in == fan_out: both are named.
+    assert "Likely mistake: your init behaves like LeCun's 1 / sqrt(fan_in)" in message
+    assert "or Xavier's" in message and "the same in this network" in message
+    assert "2 / sqrt(fan_in)" not in message
+
+
+def test_widening_and_narrowing_layers_are_told_apart():
+    logs = stds_of(lambda fi, fo: math.sqrt(2 / fo), ALTERNATING, rng=1)
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_layer_stds(drawn_with(he), logs, **ALTERNATING)
+    message = str(failure.value)
+    assert "changes by about x0.50 in the layers that widen and x1.9" in message
+    assert "your init behaves like He's sqrt(2 / fan_in), which does not fit" in message
+    assert "fans swapped" not in message
+
+
+def test_the_init_that_fits_the_logs_is_never_named():
+    logs = stds_of(two_over_root, NETWORK, rng=1)
+    too_large = drawn_with(lambda fi, fo, s: 1.6 * two_over_root(fi, fo))
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_layer_stds(too_large, logs, **NETWORK)
+    message = str(failure.value)
+    assert "behaves like none of the usual ones" in message
+    assert "outside the root" not in message
+
+
+def test_layer_check_with_own_work_wants_a_function_of_the_students():
+    logs = stds_of(two_over_root, NETWORK)
+    with pytest.raises(checks.CheckFailed, match="a function fn\\(shape, rng=None\\)"):
+        checks.check_layer_stds(1.0, logs, **NETWORK, own_work=True)
+    with pytest.raises(checks.CheckFailed, match="lib.initializers.draws.normal"):
+        checks.check_layer_stds(
+            functools.partial(initializers.normal, std=0.1), logs, **NETWORK, own_work=True
+        )
+    with pytest.raises(checks.CheckFailed, match="does not give usable weights"):
+        checks.check_layer_stds(lambda shape, rng=None: np.zeros(3), logs, **NETWORK)
+
+
+# --- what the student sees in Jupyter: the message, not a traceback ---------------------------
+
+
+def test_a_failed_check_renders_as_its_message_alone():
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_init(drawn_with(lambda fi, fo, s: 2 / math.sqrt(fi)), "he_normal")
+    lines = failure.value._render_traceback_()
+    assert lines == [f"\x1b[31mCheckFailed\x1b[39m: {failure.value}"]
+    assert isinstance(failure.value, AssertionError)
+
+
+def test_an_error_in_the_students_code_is_shown_at_its_line():
+    def transposed(v, w, visible_bias, hidden_bias):
+        pre = v @ w.T + hidden_bias
+        return -v @ visible_bias - np.logaddexp(0.0, pre).sum(axis=1)
+
+    with pytest.raises(checks.CheckFailed, match="raised ValueError") as failure:
+        checks.check_free_energy(transposed)
+    message, where = failure.value._render_traceback_()
+    assert message.startswith("\x1b[31mCheckFailed\x1b[39m: calling fn(v, W")
+    assert where.startswith("Your code raised ValueError in transposed, line ")
+    assert where.endswith("pre = v @ w.T + hidden_bias")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib import initializers
+from lib.checks.failure import CheckFailed
+from lib.checks.guard import own_work as _own_work
 
 #: Shapes every initializer is tried on: fan_in != fan_out both ways, and a conv kernel.
 
@@ -83,6 +85,12 @@ _MISTAKES = {
             lambda f: 1 / math.sqrt(f.fan_in),
         ),
         Mistake(_NO_FIELD, lambda f: math.sqrt(2 / (f.channels_in + f.channels_out))),
+        Mistake(
+            "that is He's sqrt(2 / fan_in), made for ReLU networks (a ReLU zeroes half of its "
+            "inputs, so He doubles the variance); a sigmoid or tanh network needs Xavier's "
+            "sqrt(2 / (fan_in + fan_out))",
+            lambda f: math.sqrt(2 / f.fan_in),
+        ),
     ],
     "he": [
         Mistake(_SWAPPED, lambda f: math.sqrt(2 / f.fan_out)),
@@ -101,8 +109,21 @@ _MISTAKES = {
             lambda f: 1 / math.sqrt(f.fan_in),
         ),
         Mistake(_NO_FIELD, lambda f: math.sqrt(2 / f.channels_in)),
+        Mistake(
+            "that is Xavier's sqrt(2 / (fan_in + fan_out)), made for tanh and sigmoid networks; "
+            "a ReLU zeroes half of its inputs, so He uses sqrt(2 / fan_in)",
+            lambda f: math.sqrt(2 / (f.fan_in + f.fan_out)),
+        ),
     ],
 }
+#: Mistakes any fan-based initializer can be mistaken for.
+_ANY_FAMILY_MISTAKES = [
+    Mistake(
+        "std 1 on every shape: those are standard normal weights, N(0, 1); the std must shrink "
+        "as the fans grow",
+        lambda f: 1.0,
+    ),
+]
 _UNIFORM_MISTAKES = [
     Mistake(
         "the uniform bound is not scaled by sqrt(3): U(-a, a) has std a/sqrt(3), so "
@@ -125,12 +146,12 @@ def _call(fn: Callable, shape: tuple[int, ...], seed: int, kwargs: dict) -> np.n
     try:
         weights = fn(shape, rng=np.random.default_rng(seed), **kwargs)
     except TypeError as error:
-        raise AssertionError(
+        raise CheckFailed(
             f"calling your function as fn({shape}, rng=<Generator>) failed with "
             f"TypeError: {error}. Write it as def fn(shape, rng=None): ..."
         ) from error
     if not isinstance(weights, np.ndarray):
-        raise AssertionError(
+        raise CheckFailed(
             f"on shape {shape} your function returned {type(weights).__name__}; "
             "expected a numpy array"
         )
@@ -138,18 +159,16 @@ def _call(fn: Callable, shape: tuple[int, ...], seed: int, kwargs: dict) -> np.n
         hint = ""
         if weights.shape == shape[::-1] or weights.shape == shape[:-2] + shape[-1:-3:-1]:
             hint = " Did you use PyTorch's (out, in) layout? Here W is (fan_in, fan_out)."
-        raise AssertionError(
-            f"expected an array of shape {shape}, got shape {weights.shape}.{hint}"
-        )
+        raise CheckFailed(f"expected an array of shape {shape}, got shape {weights.shape}.{hint}")
     if not np.all(np.isfinite(weights)):
-        raise AssertionError(f"on shape {shape} your weights contain NaN or inf")
+        raise CheckFailed(f"on shape {shape} your weights contain NaN or inf")
     return weights
 
 
 def _check_uses_rng(fn: Callable, shape: tuple[int, ...], kwargs: dict) -> None:
     first, again = _call(fn, shape, 7, kwargs), _call(fn, shape, 7, kwargs)
     if not np.array_equal(first, again):
-        raise AssertionError(
+        raise CheckFailed(
             "two calls with generators seeded alike gave different weights: draw every "
             "random number from the rng argument (rng = np.random.default_rng(rng)), "
             "not from np.random's global state"
@@ -166,19 +185,19 @@ def _check_distribution(name: str, weights: np.ndarray, shape: tuple[int, ...]) 
     wants_normal = name.endswith("_normal") or initializers.get(name).__name__ == "normal"
     kurtosis = _kurtosis(weights.ravel())
     if wants_uniform and kurtosis > KURTOSIS_SPLIT:
-        raise AssertionError(
+        raise CheckFailed(
             f"{name} on shape {shape}: the weights look normally distributed "
             f"(kurtosis {kurtosis:.2f}, a uniform gives 1.8); draw from U(-a, a)"
         )
     if wants_normal and kurtosis < KURTOSIS_SPLIT:
-        raise AssertionError(
+        raise CheckFailed(
             f"{name} on shape {shape}: the weights look uniformly distributed "
             f"(kurtosis {kurtosis:.2f}, a normal gives 3.0); draw from a normal distribution"
         )
 
 
 def _likely_mistake(name: str, measured: dict, fans: dict) -> str:
-    candidates = _MISTAKES.get(_family(name), [])
+    candidates = _MISTAKES.get(_family(name), []) + _ANY_FAMILY_MISTAKES
     if name.endswith("_uniform"):
         candidates = candidates + _UNIFORM_MISTAKES
     for mistake in candidates:
@@ -190,7 +209,14 @@ def _likely_mistake(name: str, measured: dict, fans: dict) -> str:
             f"your std is {np.mean(ratios):.3f} times the expected one on every shape: check "
             "the constant factor (gain, 2, 6, sqrt(3))"
         )
-    return "the std does not scale with the fans as it should: check which dimensions you use"
+    shown = ", ".join(
+        f"{ratio:.2f} on {shape}" for shape, ratio in zip(measured, ratios, strict=True)
+    )
+    return (
+        "your std is none of the usual wrong formulas; measured / expected is "
+        f"{shown}: a ratio that changes from shape to shape means your formula depends on the "
+        f"fans differently from {initializers.std_formula(name)}"
+    )
 
 
 def _close(measured: float, expected: float) -> bool:
@@ -202,23 +228,29 @@ def _check_orthogonal(weights: np.ndarray, shape: tuple[int, ...], gain: float) 
     gram = matrix.T @ matrix if matrix.shape[0] >= matrix.shape[1] else matrix @ matrix.T
     error = np.abs(gram - gain**2 * np.eye(len(gram))).max()
     if error > 1e-6:
-        raise AssertionError(
+        raise CheckFailed(
             f"orthogonal on shape {shape}: W.T @ W (or W @ W.T for wide W) should be "
             f"gain^2 * I, but it is off by {error:.3g}; orthonormalize with np.linalg.qr"
         )
 
 
-def check_init(fn: Callable, name: str, shapes=CHECK_SHAPES, **kwargs) -> None:
+def check_init(
+    fn: Callable, name: str, shapes=CHECK_SHAPES, *, own_work: bool = False, **kwargs
+) -> None:
     """Check a student's initializer ``fn(shape, rng=None)`` against ``lib.initializers``.
 
     ``name`` is one of :func:`lib.initializers.available`; ``kwargs`` (``gain``, ``mode``,
     ...) are passed to both. On each shape the check compares the measured std with
     :func:`lib.initializers.std_of` (within 6%), the mean with 0, the distribution's family
-    (uniform or normal, from the kurtosis), and that ``rng`` drives every draw. On failure it
-    raises ``AssertionError`` naming the likely mistake; on success it prints one line.
+    (uniform or normal, from the kurtosis), and that ``rng`` drives every draw. With
+    ``own_work=True`` (graded homework) ``fn`` must not call anything in ``lib``
+    (:mod:`lib.checks.guard`). On failure it raises :class:`CheckFailed` (an
+    ``AssertionError``) naming the likely mistake; on success it prints one line.
     """
     initializers.get(name)
     shapes = tuple(tuple(shape) for shape in shapes)
+    if own_work:
+        fn = _own_work(fn)
     _check_uses_rng(fn, shapes[0], kwargs)
     mean = kwargs.get("mean", 0.0)
     measured, fans = {}, {}
@@ -230,12 +262,12 @@ def check_init(fn: Callable, name: str, shapes=CHECK_SHAPES, **kwargs) -> None:
             continue
         if fans[shape].expected_std == 0.0:
             if np.any(weights != 0):
-                raise AssertionError(f"{name} on shape {shape}: expected all zeros")
+                raise CheckFailed(f"{name} on shape {shape}: expected all zeros")
             continue
         measured[shape] = float(weights.std())
         # Six standard errors of the mean: never fails by chance, catches any real offset.
-        if abs(weights.mean() - mean) > 6 * fans[shape].expected_std / math.sqrt(weights.size):
-            raise AssertionError(
+        if abs(weights.mean() - mean) > 6 * weights.std() / math.sqrt(weights.size):
+            raise CheckFailed(
                 f"{name} on shape {shape}: the mean is {weights.mean():.4f}, expected about "
                 f"{mean}; the weights must be centred on it"
             )
@@ -243,7 +275,7 @@ def check_init(fn: Callable, name: str, shapes=CHECK_SHAPES, **kwargs) -> None:
     wrong = [shape for shape in measured if not _close(measured[shape], fans[shape].expected_std)]
     if wrong:
         shape = wrong[0]
-        raise AssertionError(
+        raise CheckFailed(
             f"{name} on shape {shape}: expected std {fans[shape].expected_std:.4f} "
             f"({initializers.std_formula(name)}, fan_in={fans[shape].fan_in}, "
             f"fan_out={fans[shape].fan_out}), measured {measured[shape]:.4f}.\n"
@@ -252,19 +284,22 @@ def check_init(fn: Callable, name: str, shapes=CHECK_SHAPES, **kwargs) -> None:
     print(f"✓ {name}: correct on shapes {', '.join(map(str, shapes))}.")
 
 
-def check_fans(fn: Callable, shapes=CHECK_SHAPES) -> None:
+def check_fans(fn: Callable, shapes=CHECK_SHAPES, *, own_work: bool = False) -> None:
     """Check a student's ``fn(shape) -> (fan_in, fan_out)`` against :func:`lib.initializers.fans`.
 
     Tried on dense and conv shapes; a wrong answer names the likely mistake (fans swapped,
-    receptive field missing). On success it prints one line.
+    receptive field missing). With ``own_work=True`` ``fn`` must not call anything in ``lib``.
+    On success it prints one line.
     """
     shapes = tuple(tuple(shape) for shape in shapes)
+    if own_work:
+        fn = _own_work(fn)
     for shape in shapes:
         expected = initializers.fans(shape)
         try:
             got = tuple(int(value) for value in fn(shape))
         except (TypeError, ValueError) as error:
-            raise AssertionError(
+            raise CheckFailed(
                 f"fans({shape}) should return two ints (fan_in, fan_out); it failed with "
                 f"{type(error).__name__}: {error}"
             ) from error
@@ -276,5 +311,5 @@ def check_fans(fn: Callable, shapes=CHECK_SHAPES) -> None:
             mistakes[(shape[-2], shape[-1])] = _NO_FIELD
         if got in mistakes:
             message += f"\nLikely mistake: {mistakes[got]}."
-        raise AssertionError(message)
+        raise CheckFailed(message)
     print(f"✓ fans: correct on shapes {', '.join(map(str, shapes))}.")

@@ -1,17 +1,129 @@
-"""Checks of per-layer statistics: does a student's network keep the std per layer steady?"""
+"""Checks of per-layer statistics: does a student's init reproduce a network's logged stds?
+
+A wrong answer here is a wrong diagnosis: the student suspected one init mistake and the logs
+came from another. So besides the per-layer comparison, the check runs the same network with
+each init of :data:`LAYER_SUSPECTS` and names the one the student's init behaves like, with how
+its std changes from layer to layer and how the logged one does.
+"""
+
+import math
+from collections.abc import Callable
 
 import numpy as np
 
-from lib import propagation, stats
+from lib import activations, initializers, propagation, stats
+from lib.checks.failure import CheckFailed
+from lib.checks.guard import own_work as _own_work
+from lib.validation import as_widths
 
 #: Two networks count as the same when every layer's activation std agrees within this factor:
 #: other random draws move a std by up to ~12% (one sd) at depth 6 and width 256, while a wrong
 #: init is off by a factor 2 or more by the second layer.
 LAYER_STD_FACTOR = 1.5
 
+#: The inits a diagnosis usually lands on: a description and the std from (fan_in, fan_out).
+LAYER_SUSPECTS: dict[str, Callable[[int, int], float]] = {
+    "He's sqrt(2 / fan_in)": lambda fan_in, fan_out: math.sqrt(2 / fan_in),
+    "He with the 2 outside the root (2 / sqrt(fan_in))": lambda fan_in, fan_out: (
+        2 / math.sqrt(fan_in)
+    ),
+    "He with the fans swapped (sqrt(2 / fan_out))": lambda fan_in, fan_out: math.sqrt(2 / fan_out),
+    "LeCun's 1 / sqrt(fan_in) (He without the factor 2)": lambda fan_in, fan_out: (
+        1 / math.sqrt(fan_in)
+    ),
+    "Xavier's sqrt(2 / (fan_in + fan_out))": lambda fan_in, fan_out: math.sqrt(
+        2 / (fan_in + fan_out)
+    ),
+    "standard normal weights (std 1)": lambda fan_in, fan_out: 1.0,
+    "small weights (std 0.01)": lambda fan_in, fan_out: 0.01,
+}
+#: Layers that widen and layers that narrow count as behaving differently when their mean
+#: change per layer differs by more than this factor.
+_SPLIT_FACTOR = 1.3
 
-def _growth_per_layer(stds: np.ndarray) -> float:
-    return float((stds[-1] / stds[0]) ** (1 / (len(stds) - 1)))
+
+def _drawn(std: Callable[[int, int], float]):
+    def init(shape, rng=None):
+        return np.random.default_rng(rng).normal(0.0, std(*initializers.fans(shape)), size=shape)
+
+    return init
+
+
+def _layer_stds(init, activation, depth, width, n_samples, rng) -> np.ndarray:
+    run = propagation.propagate(init, activation, depth, width, n_samples, rng=rng)
+    return np.array([entry.std for entry in stats.layer_stats(run.activations)])
+
+
+#: Two suspects whose per-layer stds agree within this factor are the same in that network.
+_ALIKE = 1.02
+#: Stds are floored here before taking logs (a layer of dead units has std 0).
+_TINY = 1e-300
+
+
+def _mismatch(stds: np.ndarray, expected: np.ndarray) -> float:
+    """The largest factor between two per-layer std profiles."""
+    logs = np.log(np.maximum(stds, _TINY)) - np.log(np.maximum(expected, _TINY))
+    return float(np.exp(np.abs(logs).max()))
+
+
+def _geometric_mean(values: np.ndarray) -> float:
+    return float(np.exp(np.log(np.maximum(values, _TINY)).mean()))
+
+
+def _pattern(stds: np.ndarray, widths: list[int]) -> str:
+    """How ``stds`` changes from one layer to the next, in words.
+
+    >>> _pattern(np.array([1.0, 2.0, 4.0]), [5, 5, 5, 5])
+    'grows by about x2.00 per layer'
+    >>> _pattern(np.array([1.0, 2.0, 1.0, 2.0]), [8, 4, 8, 4, 8])
+    'changes by about x2.00 in the layers that widen and x0.50 in those that narrow'
+    """
+    stds = np.maximum(stds, _TINY)
+    steps = stds[1:] / stds[:-1]  # into layers 2, ..., depth
+    widens = np.array([widths[k + 1] > widths[k] for k in range(1, len(widths) - 1)])
+    narrows = np.array([widths[k + 1] < widths[k] for k in range(1, len(widths) - 1)])
+    if widens.any() and narrows.any():
+        wide, narrow = _geometric_mean(steps[widens]), _geometric_mean(steps[narrows])
+        if max(wide, narrow) / min(wide, narrow) > _SPLIT_FACTOR:
+            return (
+                f"changes by about x{wide:.2f} in the layers that widen and x{narrow:.2f} in "
+                "those that narrow"
+            )
+    growth = _geometric_mean(steps)
+    if growth > 1.1:
+        return f"grows by about x{growth:.2f} per layer"
+    if growth < 1 / 1.1:
+        return f"shrinks by about x{growth:.2f} per layer"
+    return f"stays about the same from layer to layer (x{growth:.2f} per layer)"
+
+
+def _likely_mistake(measured, expected, factor, network) -> str:
+    """The suspect the student's init behaves like, among those that do not fit the logs."""
+    profiles, distances = {}, {}
+    for description, std in LAYER_SUSPECTS.items():
+        try:
+            stds = _layer_stds(_drawn(std), **network)
+        except FloatingPointError:
+            continue
+        # A suspect that fits the logs is the answer: never named, so feedback gives none away.
+        if _mismatch(stds, expected) > factor and _mismatch(stds, measured) <= factor:
+            profiles[description], distances[description] = stds, _mismatch(stds, measured)
+    if not profiles:
+        return (
+            "your init behaves like none of the usual ones; draw rng.normal(0.0, std, "
+            "size=shape) with the std of the init you suspect, computed from the fans of shape "
+            "(fan_in = shape[-2], fan_out = shape[-1] for a dense layer)"
+        )
+    best = min(distances, key=distances.get)
+    # Suspects this network cannot tell apart (LeCun and Xavier when fan_in == fan_out).
+    alike = [name for name in profiles if _mismatch(profiles[name], profiles[best]) < _ALIKE]
+    named = (
+        f"{alike[0]}," if len(alike) == 1 else " or ".join(alike) + ", the same in this network,"
+    )
+    return (
+        f"your init behaves like {named} which does not fit these logs: the network was started "
+        "with another init"
+    )
 
 
 def check_layer_stds(
@@ -23,14 +135,18 @@ def check_layer_stds(
     n_samples: int = 500,
     rng=0,
     factor: float = LAYER_STD_FACTOR,
+    own_work: bool = False,
 ) -> None:
     """Check that ``init`` reproduces a network's per-layer activation stds ``expected_stds``.
 
     Runs ``lib.propagation.propagate(init, activation, depth=len(expected_stds), width, n_samples,
     rng)`` (``init``: a callable ``fn(shape, rng=None)``, an initializer name or a float std)
     and compares each layer's activation std with ``expected_stds``: they match when
-    ``1/factor <= measured / expected <= factor``. On a mismatch the message names the first
-    layer that differs and how the std changes per layer in both networks.
+    ``1/factor <= measured / expected <= factor``. On a mismatch it raises
+    :class:`CheckFailed` naming the first layer that differs, how the std changes from layer to
+    layer in both networks, and which of :data:`LAYER_SUSPECTS` (never one that fits the
+    expected stds) the init behaves like. With ``own_work=True`` (graded homework) ``init``
+    must be a function that calls nothing in ``lib``.
     """
     expected = np.asarray(expected_stds, dtype=float)
     if expected.ndim != 1 or len(expected) < 2 or np.any(expected <= 0):
@@ -38,24 +154,44 @@ def check_layer_stds(
             "expected_stds must hold two or more positive stds, one per layer, "
             f"got {expected_stds!r}"
         )
+    widths = as_widths(width, len(expected))
+    activations.get(activation)
+    network = {
+        "activation": activation,
+        "depth": len(expected),
+        "width": width,
+        "n_samples": n_samples,
+        "rng": rng,
+    }
+    if own_work:
+        if not callable(init):
+            raise CheckFailed(
+                f"expected your init to be a function fn(shape, rng=None), got "
+                f"{type(init).__name__} {init!r}; write it with def"
+            )
+        init = _own_work(init)
     try:
-        run = propagation.propagate(init, activation, len(expected), width, n_samples, rng=rng)
+        measured = _layer_stds(init, **network)
     except FloatingPointError as error:
-        raise AssertionError(
+        raise CheckFailed(
             f"with your init the activations overflow ({error}): its std is far too large"
         ) from error
-    measured = np.array([entry.std for entry in stats.layer_stats(run.activations)])
+    except ValueError as error:
+        if not callable(init):
+            raise
+        # The network's settings were checked above: what failed is what the init returned.
+        raise CheckFailed(f"your init does not give usable weights: {error}") from error
     ratios = measured / expected
     wrong = np.flatnonzero((ratios > factor) | (ratios < 1 / factor))
     if wrong.size == 0:
         print(f"✓ your init reproduces the activation std of all {len(expected)} layers.")
         return
     layer = int(wrong[0])
-    raise AssertionError(
+    raise CheckFailed(
         f"layer {layer + 1}: with your init the activation std is {measured[layer]:.3g}, "
         f"expected {expected[layer]:.3g} (ratio {ratios[layer]:.2f}).\n"
         f"Per layer, yours: {np.array2string(measured, precision=3)}\n"
         f"expected:         {np.array2string(expected, precision=3)}\n"
-        f"Yours changes by x{_growth_per_layer(measured):.2f} per layer on average, the "
-        f"expected one by x{_growth_per_layer(expected):.2f}."
+        f"The expected std {_pattern(expected, widths)}; yours {_pattern(measured, widths)}.\n"
+        f"Likely mistake: {_likely_mistake(measured, expected, factor, network)}."
     )

@@ -5,6 +5,8 @@ from collections.abc import Callable
 import numpy as np
 
 from lib import rbm
+from lib.checks.failure import CheckFailed
+from lib.checks.guard import own_work as _own_work
 
 # --- chapter 6: restricted Boltzmann machines ------------------------------------------------
 
@@ -13,9 +15,11 @@ RBM_CHECK_SHAPE = (7, 5, 3)  # (batch, n_visible, n_hidden)
 _RBM_RTOL = 1e-6
 
 
-def _rbm_problem(seed: int = 0):
+def _rbm_problem(seed: int = 0, shape=RBM_CHECK_SHAPE):
     """A random RBM (W, visible_bias, hidden_bias) and a batch of grey visible values."""
-    n_samples, n_visible, n_hidden = RBM_CHECK_SHAPE
+    n_samples, n_visible, n_hidden = shape
+    if n_visible == n_hidden:
+        raise ValueError(f"shape needs n_visible != n_hidden to catch a transposed W, got {shape}")
     rng = np.random.default_rng(seed)
     w = rng.normal(0.0, 0.8, (n_visible, n_hidden))
     visible_bias = rng.normal(0.0, 0.5, n_visible)
@@ -28,7 +32,7 @@ def _call_student(fn: Callable, args: tuple, signature: str):
     try:
         return fn(*(np.array(arg) if isinstance(arg, np.ndarray) else arg for arg in args))
     except (ValueError, IndexError) as error:
-        raise AssertionError(
+        raise CheckFailed(
             f"calling {signature} raised {type(error).__name__}: {error}.\n"
             "Check the shapes: W is (n_visible, n_hidden) in this course, so "
             "p(h | v) = sigmoid(v @ W + hidden_bias) and p(v | h) = sigmoid(h @ W.T + visible_bias)"
@@ -101,7 +105,7 @@ def _cd1_mistakes(w, visible_bias, hidden_bias, v0, lr, seed, step):
 
 def _as_three_arrays(result, shapes, what):
     if not isinstance(result, tuple | list) or len(result) != 3:
-        raise AssertionError(
+        raise CheckFailed(
             f"{what} should return three arrays (W, visible_bias, hidden_bias), got "
             f"{type(result).__name__}"
         )
@@ -116,11 +120,13 @@ def _as_three_arrays(result, shapes, what):
                     " W is transposed: in this course W has shape (n_visible, n_hidden) and the "
                     "statistics are v.T @ h"
                 )
-            raise AssertionError(f"{name} should have shape {shape}, got {array.shape}.{hint}")
+            raise CheckFailed(f"{name} should have shape {shape}, got {array.shape}.{hint}")
     return arrays
 
 
-def check_cd1_update(fn: Callable) -> None:
+def check_cd1_update(
+    fn: Callable, *, shape=RBM_CHECK_SHAPE, seed: int = 0, own_work: bool = False
+) -> None:
     """Check a student's CD-1 update ``fn(W, visible_bias, hidden_bias, v0, lr, rng)``.
 
     ``fn`` returns the updated ``(W, visible_bias, hidden_bias)`` after one step of CD-1 on the
@@ -133,18 +139,22 @@ def check_cd1_update(fn: Callable) -> None:
     - ``W += lr * (v0.T @ h0 - v1.T @ h1) / N``, ``visible_bias += lr * mean(v0 - v1)``,
       ``hidden_bias += lr * mean(h0 - h1)``.
 
-    The reference is :meth:`lib.rbm.RBM.cd_gradients` with the same seeded ``rng``. A wrong
+    The reference is :meth:`lib.rbm.RBM.cd_gradients` with the same seeded ``rng``, on a random
+    machine and batch of ``shape = (batch, n_visible, n_hidden)`` drawn from ``seed``. A wrong
     answer names the likely mistake (sign flipped, averaging missing, samples where the
-    probabilities belong, W transposed, ...); on success one line is printed.
+    probabilities belong, W transposed, ...); on success one line is printed. With
+    ``own_work=True`` (graded homework) ``fn`` must not call anything in ``lib``.
     """
-    w, visible_bias, hidden_bias, v0 = _rbm_problem()
-    lr, seed = 0.1, 3
+    w, visible_bias, hidden_bias, v0 = _rbm_problem(seed, shape)
+    lr, draw_seed = 0.1, seed + 3  # the student's rng and the reference's: seeded alike
+    if own_work:
+        fn = _own_work(fn)
     machine = rbm.RBM.from_parameters(w, visible_bias, hidden_bias)
-    step = tuple(lr * g for g in machine.cd_gradients(v0, k=1, rng=seed))
+    step = tuple(lr * g for g in machine.cd_gradients(v0, k=1, rng=draw_seed))
     expected = [p + d for p, d in zip((w, visible_bias, hidden_bias), step, strict=True)]
     signature = "fn(W, visible_bias, hidden_bias, v0, lr, rng)"
     result = _call_student(
-        fn, (w, visible_bias, hidden_bias, v0, lr, np.random.default_rng(seed)), signature
+        fn, (w, visible_bias, hidden_bias, v0, lr, np.random.default_rng(draw_seed)), signature
     )
     got = _as_three_arrays(result, [p.shape for p in expected], "your CD-1 update")
     names = ("W", "visible_bias", "hidden_bias")
@@ -159,11 +169,11 @@ def check_cd1_update(fn: Callable) -> None:
         f"(wrong: {', '.join(names[i] for i in wrong)})."
     )
     for description, values in _cd1_mistakes(
-        w, visible_bias, hidden_bias, v0, lr, seed, step
+        w, visible_bias, hidden_bias, v0, lr, draw_seed, step
     ).items():
         if all(np.allclose(got[i], values[i], rtol=_RBM_RTOL, atol=1e-9) for i in wrong):
-            raise AssertionError(f"{message}\nLikely mistake: {description}.")
-    raise AssertionError(
+            raise CheckFailed(f"{message}\nLikely mistake: {description}.")
+    raise CheckFailed(
         f"{message}\nCheck the formulas in the docstring, and that the only random draw is "
         "rng.random(h0.shape) for the hidden sample."
     )
@@ -189,21 +199,27 @@ def _free_energy_mistakes(v, w, visible_bias, hidden_bias):
     }
 
 
-def check_free_energy(fn: Callable) -> None:
+def check_free_energy(
+    fn: Callable, *, shape=RBM_CHECK_SHAPE, seed: int = 1, own_work: bool = False
+) -> None:
     """Check a student's ``fn(v, W, visible_bias, hidden_bias)`` -> free energy of each row.
 
     The reference is :meth:`lib.rbm.RBM.free_energy`,
     ``F(v) = -v @ visible_bias - sum_j log(1 + exp(hidden_bias_j + (v @ W)_j))``, one value per
-    row of ``v``. A wrong answer names the likely mistake (sign of the bias term,
-    ``log(1 + exp)`` missing, ...); on success one line is printed.
+    row of ``v``, on a random machine and batch of ``shape = (batch, n_visible, n_hidden)``
+    drawn from ``seed``. A wrong answer names the likely mistake (sign of the bias term,
+    ``log(1 + exp)`` missing, ...); on success one line is printed. With ``own_work=True``
+    (graded homework) ``fn`` must not call anything in ``lib``.
     """
-    w, visible_bias, hidden_bias, v = _rbm_problem(seed=1)
+    w, visible_bias, hidden_bias, v = _rbm_problem(seed, shape)
+    if own_work:
+        fn = _own_work(fn)
     expected = rbm.RBM.from_parameters(w, visible_bias, hidden_bias).free_energy(v)
     signature = "fn(v, W, visible_bias, hidden_bias)"
     got = _call_student(fn, (v, w, visible_bias, hidden_bias), signature)
     got = np.asarray(got, dtype=float)
     if got.shape != expected.shape:
-        raise AssertionError(
+        raise CheckFailed(
             f"free energy: expected one value per row of v, shape {expected.shape}, got shape "
             f"{got.shape}. Sum over the hidden units (axis=1), not over the samples."
         )
@@ -213,5 +229,5 @@ def check_free_energy(fn: Callable) -> None:
     message = f"free energy: expected {np.round(expected[:3], 4)}..., got {np.round(got[:3], 4)}..."
     for description, values in _free_energy_mistakes(v, w, visible_bias, hidden_bias).items():
         if np.allclose(got, values, rtol=_RBM_RTOL, atol=1e-9):
-            raise AssertionError(f"{message}\nLikely mistake: {description}.")
-    raise AssertionError(f"{message}\nCheck each term of F(v) against the docstring.")
+            raise CheckFailed(f"{message}\nLikely mistake: {description}.")
+    raise CheckFailed(f"{message}\nCheck each term of F(v) against the docstring.")
