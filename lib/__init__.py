@@ -8,9 +8,12 @@ Where each idea lives:
 - ``validation``: argument checks shared by every module (``as_rng`` among them); a package:
   ``scalars``, ``arrays``, ``containers``;
 - ``initializers``: every initializer with its formula (a package: ``scales`` for fans, gains
-  and stds, ``draws`` for the initializers, ``registry`` for names and ``resolve``);
+  and stds, ``draws`` for the initializers, ``registry`` for names and ``resolve``,
+  ``frameworks`` for what PyTorch, Keras and Flax give a new layer);
 - ``activations``: activation functions, their derivatives and responses;
-- ``network``: the multilayer perceptron (forward, backward, SGD);
+- ``network``: the multilayer perceptron (forward, backward, SGD), with optional batch or
+  layer normalization from ``normalization``; ``training``: the epoch loop every model's
+  ``fit`` shares; ``diagnostics``: step-0 checks (loss vs ln C, update-to-data ratios);
 - ``residual``: residual MLPs (GPT-2 scaling, zero-init, ReZero, pre-LN) and the residual
   stream's std at init beside its closed form (chapter 8);
 - ``propagation``: forward-only experiments on a deep untrained stack (chapters 2, 4, 5);

@@ -45,13 +45,10 @@ The textbook experiment of *Deep Learning from Scratch* (Saito 2016, §6.2), a d
 identical layers fed with Gaussian noise, is :func:`propagate`.
 """
 
-import math
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
-from threadpoolctl import threadpool_limits
-from tqdm.auto import tqdm
 
 from lib import activations
 from lib.initializers import draw_weights, resolve
@@ -59,6 +56,7 @@ from lib.normalization import HiddenNorms
 
 # The forward-only experiment lives in lib.propagation; chapters call it as network.propagate.
 from lib.propagation import Propagation, propagate
+from lib.training import History, run_epochs
 from lib.validation import (
     as_inputs,
     as_labels,
@@ -67,12 +65,21 @@ from lib.validation import (
     as_parameter_list,
     as_positive,
     as_rng,
+    as_validation_data,
     check_choice,
     check_finite,
     positive_int,
 )
 
-__all__ = ["MLP", "ForwardTrace", "Gradients", "History", "Propagation", "propagate"]
+__all__ = [
+    "MLP",
+    "ForwardTrace",
+    "Gradients",
+    "History",
+    "Propagation",
+    "propagate",
+    "softmax_cross_entropy",
+]
 
 
 @dataclass
@@ -129,32 +136,13 @@ class Gradients:
     betas: list[np.ndarray] = field(default_factory=list)
 
 
-@dataclass
-class History:
-    """What :meth:`MLP.fit` recorded.
-
-    - ``loss``: mini-batch loss at every SGD step (``steps_per_epoch`` per epoch).
-    - ``train_accuracy``, ``val_accuracy``: accuracy after each epoch (``val_accuracy`` stays
-      empty without validation data).
-    - ``diverged``: True if training stopped because a value overflowed; ``message`` says
-      where. The failed step is not recorded in ``loss``.
-    """
-
-    steps_per_epoch: int
-    loss: list[float] = field(default_factory=list)
-    train_accuracy: list[float] = field(default_factory=list)
-    val_accuracy: list[float] = field(default_factory=list)
-    diverged: bool = False
-    message: str = ""
-
-
 # --- validation at the boundary --------------------------------------------------------------
 
 
 # --- the network -----------------------------------------------------------------------------
 
 
-def _softmax_cross_entropy(logits, y):
+def softmax_cross_entropy(logits, y):
     """Mean cross-entropy of ``softmax(logits)`` against labels ``y``, and its gradient.
 
     Stable through log-sum-exp: with ``m = max_k z_k``,
@@ -373,7 +361,7 @@ class MLP:
         layer_inputs, z, u = trace.layer_inputs, trace.pre_activations, trace.normalized
         output_layer = self.n_layers - 1
         with np.errstate(over="ignore", invalid="ignore"):
-            loss, grad_logits = _softmax_cross_entropy(trace.logits, y)
+            loss, grad_logits = softmax_cross_entropy(trace.logits, y)
             check_finite("the loss", loss)
 
             grad_w = [None] * self.n_layers
@@ -472,54 +460,37 @@ class MLP:
         """
         x = as_inputs("x", x, self.layer_sizes[0])
         y = as_labels("y", y, len(x), self.n_classes)
-        if (x_val is None) != (y_val is None):
-            raise ValueError("x_val and y_val must be given together")
-        if x_val is not None:
-            x_val = as_inputs("x_val", x_val, self.layer_sizes[0])
-            y_val = as_labels("y_val", y_val, len(x_val), self.n_classes)
+        validation = as_validation_data(x_val, y_val, self.layer_sizes[0], self.n_classes)
         epochs = positive_int("epochs", epochs)
         lr = as_positive("lr", lr)
         batch_size = positive_int("batch_size", batch_size)
         momentum = as_momentum(momentum)
         rng = as_rng(rng)
-
         n_samples = len(x)
         if min(batch_size, n_samples % batch_size or batch_size) < self._norms.min_batch_size:
             raise ValueError(
                 f"batch_size={batch_size} on {n_samples} samples makes a batch of one sample, "
                 "whose batch statistics are undefined; norm='batch' needs at least 2 per batch"
             )
-        history = History(steps_per_epoch=math.ceil(n_samples / batch_size))
         velocity = [[np.zeros_like(p) for p in layer] for layer in self._by_layer()]
-        # The course's matrices are small: one BLAS thread is 2-6x faster than several here,
-        # because thread start-up dominates each product.
-        with (
-            threadpool_limits(limits=1, user_api="blas"),
-            tqdm(range(epochs), desc="epochs", disable=not progress) as bar,
-        ):
-            for epoch in bar:
-                try:
-                    order = rng.permutation(n_samples)
-                    for start in range(0, n_samples, batch_size):
-                        batch = order[start : start + batch_size]
-                        loss, grads, trace = self._loss_and_grads(x[batch], y[batch])
-                        self._momentum_step(grads, velocity, lr, momentum)
-                        self._norms.update_running_statistics(trace.norm_caches)
-                        history.loss.append(loss)
-                    history.train_accuracy.append(self._accuracy(x, y))
-                    if x_val is not None:
-                        history.val_accuracy.append(self._accuracy(x_val, y_val))
-                except FloatingPointError as error:
-                    history.diverged = True
-                    history.message = (
-                        f"training diverged in epoch {epoch + 1} after {len(history.loss)} "
-                        f"steps: {error}"
-                    )
-                    if progress:
-                        bar.write(history.message)
-                    break
-                bar.set_postfix(loss=f"{loss:.4g}", train_acc=f"{history.train_accuracy[-1]:.3f}")
-        return history
+
+        def step(x_batch, y_batch):
+            loss, grads, trace = self._loss_and_grads(x_batch, y_batch)
+            self._momentum_step(grads, velocity, lr, momentum)
+            self._norms.update_running_statistics(trace.norm_caches)
+            return loss
+
+        return run_epochs(
+            step,
+            self._accuracy,
+            x,
+            y,
+            epochs=epochs,
+            batch_size=batch_size,
+            rng=rng,
+            validation=validation,
+            progress=progress,
+        )
 
     def _momentum_step(self, grads, velocity, lr, momentum):
         """One SGD step with momentum; updates parameters and velocities in place."""

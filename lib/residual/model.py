@@ -5,13 +5,12 @@ import math
 from dataclasses import dataclass, fields
 
 import numpy as np
-from threadpoolctl import threadpool_limits
-from tqdm.auto import tqdm
 
 from lib import activations
 from lib.initializers import draw_weights, resolve
-from lib.network import History, _softmax_cross_entropy
+from lib.network import softmax_cross_entropy
 from lib.normalization import NormCache, layer_norm, layer_norm_backward
+from lib.training import History, run_epochs
 from lib.validation import (
     as_inputs,
     as_labels,
@@ -19,6 +18,7 @@ from lib.validation import (
     as_name_or_positive,
     as_positive,
     as_rng,
+    as_validation_data,
     check_choice,
     check_finite,
     positive_int,
@@ -259,7 +259,7 @@ class ResidualMLP:
         trace = self._forward(x)
         p, n = self.params, self.n_blocks
         with np.errstate(over="ignore", invalid="ignore"):
-            loss, grad_logits = _softmax_cross_entropy(trace.logits, y)
+            loss, grad_logits = softmax_cross_entropy(trace.logits, y)
             check_finite("the loss", loss)
             grad_w_out = trace.top.T @ grad_logits
             grad_b_out = grad_logits.sum(axis=0)
@@ -340,44 +340,28 @@ class ResidualMLP:
         """
         x = as_inputs("x", x, self.n_inputs)
         y = as_labels("y", y, len(x), self.n_classes)
-        if (x_val is None) != (y_val is None):
-            raise ValueError("x_val and y_val must be given together")
-        if x_val is not None:
-            x_val = as_inputs("x_val", x_val, self.n_inputs)
-            y_val = as_labels("y_val", y_val, len(x_val), self.n_classes)
+        validation = as_validation_data(x_val, y_val, self.n_inputs, self.n_classes)
         epochs, lr = positive_int("epochs", epochs), as_positive("lr", lr)
         batch_size, momentum = positive_int("batch_size", batch_size), as_momentum(momentum)
         rng = as_rng(rng)
-
-        history = History(steps_per_epoch=math.ceil(len(x) / batch_size))
         velocities = [np.zeros_like(theta) for _, theta in self.params.named()]
-        # Small matrices: one BLAS thread beats several (see MLP.fit).
-        with (
-            threadpool_limits(limits=1, user_api="blas"),
-            tqdm(range(epochs), desc="epochs", disable=not progress) as bar,
-        ):
-            for epoch in bar:
-                try:
-                    order = rng.permutation(len(x))
-                    for start in range(0, len(x), batch_size):
-                        batch = order[start : start + batch_size]
-                        loss, grads = self._loss_and_grads(x[batch], y[batch])
-                        self._momentum_step(grads, velocities, lr, momentum)
-                        history.loss.append(loss)
-                    history.train_accuracy.append(self._accuracy(x, y))
-                    if x_val is not None:
-                        history.val_accuracy.append(self._accuracy(x_val, y_val))
-                except FloatingPointError as error:
-                    history.diverged = True
-                    history.message = (
-                        f"training diverged in epoch {epoch + 1} after {len(history.loss)} "
-                        f"steps: {error}"
-                    )
-                    if progress:
-                        bar.write(history.message)
-                    break
-                bar.set_postfix(loss=f"{loss:.4g}", train_acc=f"{history.train_accuracy[-1]:.3f}")
-        return history
+
+        def step(x_batch, y_batch):
+            loss, grads = self._loss_and_grads(x_batch, y_batch)
+            self._momentum_step(grads, velocities, lr, momentum)
+            return loss
+
+        return run_epochs(
+            step,
+            self._accuracy,
+            x,
+            y,
+            epochs=epochs,
+            batch_size=batch_size,
+            rng=rng,
+            validation=validation,
+            progress=progress,
+        )
 
     def _momentum_step(self, grads, velocities, lr, momentum):
         """``v = momentum * v - lr * grad``, ``theta = theta + v`` for every trained array."""

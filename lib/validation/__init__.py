@@ -31,6 +31,7 @@ from lib.validation.containers import (
     as_run_tables,
     as_seeds,
     as_test_size,
+    as_validation_data,
 )
 from lib.validation.scalars import (
     RngLike,
@@ -73,6 +74,7 @@ __all__ = [
     "as_seeds",
     "as_shape",
     "as_test_size",
+    "as_validation_data",
     "as_widths",
     "check_bounds",
     "check_choice",

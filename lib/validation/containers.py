@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from lib.validation.arrays import as_float_array
+from lib.validation.arrays import as_float_array, as_inputs, as_labels
 from lib.validation.scalars import as_fraction, check_text, is_int
 
 
@@ -118,3 +118,14 @@ def as_cell_text(cell_text, shape) -> dict[tuple[int, int], str]:
             raise ValueError(f"cell_text keys must be (row, col) inside {shape}, got {key!r}")
         check_text(text, f"cell_text[{key}]", optional=False)
     return {(int(row), int(col)): text for (row, col), text in cell_text.items()}
+
+
+def as_validation_data(x_val, y_val, width: int, n_classes: int):
+    """``(x_val, y_val)`` checked as :func:`as_inputs` and :func:`as_labels` do, or None when
+    both are None; a ValueError when only one is given."""
+    if (x_val is None) != (y_val is None):
+        raise ValueError("x_val and y_val must be given together")
+    if x_val is None:
+        return None
+    x_val = as_inputs("x_val", x_val, width)
+    return x_val, as_labels("y_val", y_val, len(x_val), n_classes)
