@@ -1,5 +1,6 @@
 """Each check passes the right answer and names each mistake it claims to recognise."""
 
+import cProfile
 import functools
 import math
 import sys
@@ -579,3 +580,14 @@ def test_an_error_in_the_students_code_is_shown_at_its_line():
     assert message.startswith("\x1b[31mCheckFailed\x1b[39m: calling fn(v, W")
     assert where.startswith("Your code raised ValueError in transposed, line ")
     assert where.endswith("pre = v @ w.T + hidden_bias")
+
+
+def test_own_work_pauses_cprofile_and_restarts_it():
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        with pytest.raises(checks.CheckFailed):
+            checks.call_own_work(initializers.fans, (3, 4))
+        assert sys.getprofile() is profile
+    finally:
+        profile.disable()

@@ -26,7 +26,7 @@ class _FirstLibCall:
         self.called = None  # (dotted name, code object)
 
     def __call__(self, frame, event, arg):
-        if self.previous is not None:
+        if callable(self.previous):  # a Python profiler keeps working; cProfile pauses
             self.previous(frame, event, arg)
         if event == "call" and self.called is None and in_lib(frame.f_code.co_filename):
             module = frame.f_globals.get("__name__", "lib")
@@ -44,7 +44,12 @@ def call_own_work(fn: Callable, *args, **kwargs):
     try:
         result = fn(*args, **kwargs)
     finally:
-        sys.setprofile(hook.previous)
+        # Inline, with builtins only: a Python function called here would count as a call.
+        if hook.previous is None or callable(hook.previous):
+            sys.setprofile(hook.previous)
+        else:  # cProfile's Profile (%prun) is no Python callable: it restarts itself
+            sys.setprofile(None)
+            hook.previous.enable()
     if hook.called is not None:
         called, code = hook.called
         name = getattr(fn, "__name__", None)  # a functools.partial has none
