@@ -554,8 +554,10 @@ def test_layer_check_with_own_work_wants_a_function_of_the_students():
         checks.check_layer_stds(
             functools.partial(initializers.normal, std=0.1), logs, **NETWORK, own_work=True
         )
-    with pytest.raises(checks.CheckFailed, match="does not give usable weights"):
+    with pytest.raises(checks.CheckFailed, match="returned an array of shape \\(3,\\)"):
         checks.check_layer_stds(lambda shape, rng=None: np.zeros(3), logs, **NETWORK)
+    with pytest.raises(checks.CheckFailed, match="does not give usable weights"):
+        checks.check_layer_stds(lambda shape, rng=None: np.full(shape, np.nan), logs, **NETWORK)
 
 
 # --- what the student sees in Jupyter: the message, not a traceback ---------------------------
@@ -591,3 +593,24 @@ def test_own_work_pauses_cprofile_and_restarts_it():
         assert sys.getprofile() is profile
     finally:
         profile.disable()
+
+
+def test_in_ipython_an_error_in_the_students_code_shows_no_frame_of_lib_checks():
+    ultratb = pytest.importorskip("IPython.core.ultratb")
+
+    def unfinished(shape, rng=None):
+        raise NotImplementedError()
+
+    for check in (
+        lambda: checks.check_init(unfinished, "he_normal", own_work=True),
+        lambda: checks.check_layer_stds(unfinished, [1.0, 1.0], **NETWORK, own_work=True),
+    ):
+        with pytest.raises(NotImplementedError) as failure:
+            check()
+        shown = "\n".join(
+            ultratb.FormattedTB(mode="Context", theme_name="nocolor").structured_traceback(
+                failure.type, failure.value, failure.tb
+            )
+        )
+        assert "skipping hidden" in shown and "in unfinished" in shown
+        assert "lib/checks" not in shown and "propagation.py" not in shown, shown

@@ -521,6 +521,22 @@ def test_a_failed_check_shows_its_message_without_a_traceback(course, assignment
         assert trace not in shown, shown
 
 
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_an_unfinished_function_shows_the_students_frame_not_the_graders(course, assignment):
+    autograded = read_notebook(course.notebook("autograded", assignment, "unmodified"))
+    unfinished = 0
+    for test in graded_test_ids(autograded):
+        (cell,) = [c for c in autograded["cells"] if nbgrader_meta(c).get("grade_id") == test]
+        errors = [output for output in cell["outputs"] if output["output_type"] == "error"]
+        if not errors or errors[0]["ename"] != "NotImplementedError":
+            continue  # a cell that reads a variable the student never set
+        shown = ANSI.sub("", "\n".join(errors[0]["traceback"]))
+        assert "skipping hidden" in shown and "raise NotImplementedError()" in shown
+        assert "lib/checks" not in shown and "lib/propagation" not in shown, shown
+        unfinished += 1
+    assert unfinished >= 2
+
+
 @pytest.fixture(scope="module")
 def feedback(course) -> Path:
     for assignment in ASSIGNMENTS:

@@ -39,6 +39,7 @@ def call_own_work(fn: Callable, *args, **kwargs):
     The call runs to the end first (its own errors propagate unchanged); only then is a call
     into ``lib`` reported, naming the function that was called.
     """
+    __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
     hook = _FirstLibCall(sys.getprofile())
     sys.setprofile(hook)
     try:
@@ -71,6 +72,7 @@ def own_work(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def guarded(*args, **kwargs):
+        __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
         return call_own_work(fn, *args, **kwargs)
 
     return guarded

@@ -143,6 +143,7 @@ def _family(name: str) -> str:
 
 
 def _call(fn: Callable, shape: tuple[int, ...], seed: int, kwargs: dict) -> np.ndarray:
+    __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
     try:
         weights = fn(shape, rng=np.random.default_rng(seed), **kwargs)
     except TypeError as error:
@@ -166,6 +167,7 @@ def _call(fn: Callable, shape: tuple[int, ...], seed: int, kwargs: dict) -> np.n
 
 
 def _check_uses_rng(fn: Callable, shape: tuple[int, ...], kwargs: dict) -> None:
+    __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
     first, again = _call(fn, shape, 7, kwargs), _call(fn, shape, 7, kwargs)
     if not np.array_equal(first, again):
         raise CheckFailed(
@@ -247,6 +249,7 @@ def check_init(
     (:mod:`lib.checks.guard`). On failure it raises :class:`CheckFailed` (an
     ``AssertionError``) naming the likely mistake; on success it prints one line.
     """
+    __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
     initializers.get(name)
     shapes = tuple(tuple(shape) for shape in shapes)
     if own_work:
@@ -291,6 +294,7 @@ def check_fans(fn: Callable, shapes=CHECK_SHAPES, *, own_work: bool = False) -> 
     receptive field missing). With ``own_work=True`` ``fn`` must not call anything in ``lib``.
     On success it prints one line.
     """
+    __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
     shapes = tuple(tuple(shape) for shape in shapes)
     if own_work:
         fn = _own_work(fn)

@@ -50,6 +50,7 @@ def _drawn(std: Callable[[int, int], float]):
 
 
 def _layer_stds(init, activation, depth, width, n_samples, rng) -> np.ndarray:
+    __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
     run = propagation.propagate(init, activation, depth, width, n_samples, rng=rng)
     return np.array([entry.std for entry in stats.layer_stats(run.activations)])
 
@@ -126,6 +127,19 @@ def _likely_mistake(measured, expected, factor, network) -> str:
     )
 
 
+def _first_layer(init, widths: list[int]) -> None:
+    """Call the student's init once on the first layer's shape, outside ``propagate``: an error
+    in their code then shows only their own frames, and a wrong return value gets a message."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
+    shape = (widths[0], widths[1])
+    weights = np.asarray(init(shape, rng=np.random.default_rng(0)))
+    if weights.shape != shape:
+        raise CheckFailed(
+            f"for a layer of shape {shape} your init returned an array of shape "
+            f"{weights.shape}; it must return an array of the shape it is given"
+        )
+
+
 def check_layer_stds(
     init,
     expected_stds,
@@ -148,6 +162,7 @@ def check_layer_stds(
     expected stds) the init behaves like. With ``own_work=True`` (graded homework) ``init``
     must be a function that calls nothing in ``lib``.
     """
+    __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
     expected = np.asarray(expected_stds, dtype=float)
     if expected.ndim != 1 or len(expected) < 2 or np.any(expected <= 0):
         raise ValueError(
@@ -170,6 +185,8 @@ def check_layer_stds(
                 f"{type(init).__name__} {init!r}; write it with def"
             )
         init = _own_work(init)
+    if callable(init):
+        _first_layer(init, widths)
     try:
         measured = _layer_stds(init, **network)
     except FloatingPointError as error:

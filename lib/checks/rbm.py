@@ -29,6 +29,7 @@ def _rbm_problem(seed: int = 0, shape=RBM_CHECK_SHAPE):
 
 
 def _call_student(fn: Callable, args: tuple, signature: str):
+    __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
     try:
         return fn(*(np.array(arg) if isinstance(arg, np.ndarray) else arg for arg in args))
     except (ValueError, IndexError) as error:
@@ -145,6 +146,7 @@ def check_cd1_update(
     probabilities belong, W transposed, ...); on success one line is printed. With
     ``own_work=True`` (graded homework) ``fn`` must not call anything in ``lib``.
     """
+    __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
     w, visible_bias, hidden_bias, v0 = _rbm_problem(seed, shape)
     lr, draw_seed = 0.1, seed + 3  # the student's rng and the reference's: seeded alike
     if own_work:
@@ -211,6 +213,7 @@ def check_free_energy(
     ``log(1 + exp)`` missing, ...); on success one line is printed. With ``own_work=True``
     (graded homework) ``fn`` must not call anything in ``lib``.
     """
+    __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
     w, visible_bias, hidden_bias, v = _rbm_problem(seed, shape)
     if own_work:
         fn = _own_work(fn)
