@@ -56,19 +56,16 @@ from lib.normalization import HiddenNorms
 
 # The forward-only experiment lives in lib.propagation; chapters call it as network.propagate.
 from lib.propagation import Propagation, propagate
-from lib.training import History, run_epochs
+from lib.training import History, SGDClassifier
 from lib.validation import (
     as_inputs,
     as_labels,
     as_layer_sizes,
-    as_momentum,
     as_parameter_list,
     as_positive,
     as_rng,
-    as_validation_data,
     check_choice,
     check_finite,
-    positive_int,
 )
 
 __all__ = [
@@ -159,7 +156,7 @@ def softmax_cross_entropy(logits, y):
     return float(loss), grad_logits / n_samples
 
 
-class MLP:
+class MLP(SGDClassifier):
     """Fully connected classifier: hidden layers ``f(a @ W + b)``, a linear output layer and
     the softmax cross-entropy loss (see the module docstring for every formula).
 
@@ -232,6 +229,11 @@ class MLP:
     def n_layers(self):
         """Number of weight layers ``L`` (hidden layers + the output layer)."""
         return len(self.layer_sizes) - 1
+
+    @property
+    def n_inputs(self):
+        """Width of the input, ``layer_sizes[0]``."""
+        return self.layer_sizes[0]
 
     @property
     def n_classes(self):
@@ -429,44 +431,10 @@ class MLP:
             steps = [[-lr * g for g in layer] for layer in self._by_layer(grads)]
         self._add_to_parameters(steps)
 
-    def fit(
-        self,
-        x,
-        y,
-        epochs,
-        lr,
-        batch_size=32,
-        momentum=0.0,
-        rng=None,
-        x_val=None,
-        y_val=None,
-        progress=True,
-    ):
-        """Train with mini-batch SGD and classical (Polyak) momentum; returns a :class:`History`.
-
-        Every epoch visits the samples in a new random order drawn from ``rng`` (so a seed
-        makes training reproducible), in batches of ``batch_size`` (the last may be smaller).
-        With velocity ``v`` starting at zero, each step on a parameter ``theta`` (weights,
-        biases, and with ``norm`` the gammas and betas) is::
-
-            v     = momentum * v - lr * dloss/dtheta
-            theta = theta + v
-
-        ``momentum=0`` is plain SGD. With ``norm="batch"`` every step also updates the running
-        statistics (:class:`lib.normalization.BatchNorm`), and no batch may hold a single
-        sample. If a value overflows, training stops: the parameters keep the values that
-        overflowed, ``History.diverged`` is True and ``History.message`` (also printed when
-        ``progress``) says where. ``progress`` shows a tqdm bar over epochs.
-        """
-        x = as_inputs("x", x, self.layer_sizes[0])
-        y = as_labels("y", y, len(x), self.n_classes)
-        validation = as_validation_data(x_val, y_val, self.layer_sizes[0], self.n_classes)
-        epochs = positive_int("epochs", epochs)
-        lr = as_positive("lr", lr)
-        batch_size = positive_int("batch_size", batch_size)
-        momentum = as_momentum(momentum)
-        rng = as_rng(rng)
-        n_samples = len(x)
+    def _sgd_step(self, lr, momentum, batch_size, n_samples):
+        """:meth:`fit`'s step on one batch: backprop, the momentum update of every parameter
+        (weights, biases, and with ``norm`` the gammas and betas) and, with ``norm="batch"``,
+        the running statistics; no batch may then hold a single sample."""
         if min(batch_size, n_samples % batch_size or batch_size) < self._norms.min_batch_size:
             raise ValueError(
                 f"batch_size={batch_size} on {n_samples} samples makes a batch of one sample, "
@@ -480,17 +448,7 @@ class MLP:
             self._norms.update_running_statistics(trace.norm_caches)
             return loss
 
-        return run_epochs(
-            step,
-            self._accuracy,
-            x,
-            y,
-            epochs=epochs,
-            batch_size=batch_size,
-            rng=rng,
-            validation=validation,
-            progress=progress,
-        )
+        return step
 
     def _momentum_step(self, grads, velocity, lr, momentum):
         """One SGD step with momentum; updates parameters and velocities in place."""

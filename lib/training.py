@@ -1,9 +1,10 @@
 """The training loop every model of the course shares: epochs of shuffled mini-batches.
 
-:func:`run_epochs` visits the samples in a new random order each epoch, in batches, calls the
-model's ``step`` on each batch and records a :class:`History`. A value that overflows (a
-``FloatingPointError`` raised by the step, see :mod:`lib.network`) stops training and is
-recorded, not raised: diverging is a real outcome of a bad initialization.
+:class:`SGDClassifier` gives a model its ``fit``. :func:`run_epochs` visits the samples in a
+new random order each epoch, in batches, calls the model's ``step`` on each batch and records
+a :class:`History`. A value that overflows (a ``FloatingPointError`` raised by the step, see
+:mod:`lib.network`) stops training and is recorded, not raised: diverging is a real outcome
+of a bad initialization.
 """
 
 import math
@@ -14,7 +15,17 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-__all__ = ["History", "run_epochs"]
+from lib.validation import (
+    as_inputs,
+    as_labels,
+    as_momentum,
+    as_positive,
+    as_rng,
+    as_validation_data,
+    positive_int,
+)
+
+__all__ = ["History", "SGDClassifier", "run_epochs"]
 
 
 @dataclass
@@ -85,3 +96,59 @@ def run_epochs(
                 break
             bar.set_postfix(loss=f"{loss:.4g}", train_acc=f"{history.train_accuracy[-1]:.3f}")
     return history
+
+
+class SGDClassifier:
+    """What every classifier of the course shares: :meth:`fit` by mini-batch SGD with momentum.
+
+    A subclass has ``n_inputs`` and ``n_classes``, ``_accuracy(x, y)`` on checked arrays, and
+    ``_sgd_step(lr, momentum, batch_size, n_samples)``, which returns the function that takes
+    one step on a batch and returns its loss (it holds the velocities; it may refuse a batch
+    size, as batch normalization does for batches of one sample).
+    """
+
+    def fit(
+        self,
+        x,
+        y,
+        epochs,
+        lr,
+        batch_size=32,
+        momentum=0.0,
+        rng=None,
+        x_val=None,
+        y_val=None,
+        progress=True,
+    ) -> History:
+        """Train with mini-batch SGD and classical (Polyak) momentum; returns a :class:`History`.
+
+        Every epoch visits the samples in a new random order drawn from ``rng`` (so a seed
+        makes training reproducible), in batches of ``batch_size`` (the last may be smaller).
+        With velocity ``v`` starting at zero, each step on a parameter ``theta`` is::
+
+            v     = momentum * v - lr * dloss/dtheta
+            theta = theta + v
+
+        ``momentum=0`` is plain SGD. If a value overflows, training stops: the parameters keep
+        the values that overflowed, ``History.diverged`` is True and ``History.message`` (also
+        printed when ``progress``) says where. ``progress`` shows a tqdm bar over epochs;
+        ``x_val`` and ``y_val`` add a validation accuracy per epoch.
+        """
+        x = as_inputs("x", x, self.n_inputs)
+        y = as_labels("y", y, len(x), self.n_classes)
+        validation = as_validation_data(x_val, y_val, self.n_inputs, self.n_classes)
+        epochs, lr = positive_int("epochs", epochs), as_positive("lr", lr)
+        batch_size, momentum = positive_int("batch_size", batch_size), as_momentum(momentum)
+        rng = as_rng(rng)
+        step = self._sgd_step(lr, momentum, batch_size, len(x))
+        return run_epochs(
+            step,
+            self._accuracy,
+            x,
+            y,
+            epochs=epochs,
+            batch_size=batch_size,
+            rng=rng,
+            validation=validation,
+            progress=progress,
+        )

@@ -10,15 +10,12 @@ from lib import activations
 from lib.initializers import draw_weights, resolve
 from lib.network import softmax_cross_entropy
 from lib.normalization import NormCache, layer_norm, layer_norm_backward
-from lib.training import History, run_epochs
+from lib.training import SGDClassifier
 from lib.validation import (
     as_inputs,
     as_labels,
-    as_momentum,
     as_name_or_positive,
-    as_positive,
     as_rng,
-    as_validation_data,
     check_choice,
     check_finite,
     positive_int,
@@ -121,7 +118,7 @@ class ResidualTrace:
     logits: np.ndarray
 
 
-class ResidualMLP:
+class ResidualMLP(SGDClassifier):
     """Residual classifier: an input projection, ``n_blocks`` blocks
     ``h + alpha * F(N(h))`` with two-layer branches, an output layer and the softmax
     cross-entropy (every formula in the module docstring).
@@ -319,31 +316,9 @@ class ResidualMLP:
     def _accuracy(self, x, y):
         return float(np.mean(self._forward(x).logits.argmax(axis=1) == y))
 
-    def fit(
-        self,
-        x,
-        y,
-        epochs,
-        lr,
-        batch_size=32,
-        momentum=0.0,
-        rng=None,
-        x_val=None,
-        y_val=None,
-        progress=True,
-    ) -> History:
-        """Mini-batch SGD with classical momentum on every trained array (the gates and
-        LayerNorms included), as :meth:`lib.network.MLP.fit`: the same arguments, a new order
-        of the samples from ``rng`` every epoch, ``v = momentum * v - lr * grad`` and
-        ``theta = theta + v``, and a :class:`lib.network.History`. If a value overflows,
-        training stops with ``History.diverged`` set and ``History.message`` saying where.
-        """
-        x = as_inputs("x", x, self.n_inputs)
-        y = as_labels("y", y, len(x), self.n_classes)
-        validation = as_validation_data(x_val, y_val, self.n_inputs, self.n_classes)
-        epochs, lr = positive_int("epochs", epochs), as_positive("lr", lr)
-        batch_size, momentum = positive_int("batch_size", batch_size), as_momentum(momentum)
-        rng = as_rng(rng)
+    def _sgd_step(self, lr, momentum, batch_size, n_samples):
+        """:meth:`fit`'s step on one batch: backprop and the momentum update of every trained
+        array (the gates and LayerNorms included)."""
         velocities = [np.zeros_like(theta) for _, theta in self.params.named()]
 
         def step(x_batch, y_batch):
@@ -351,17 +326,7 @@ class ResidualMLP:
             self._momentum_step(grads, velocities, lr, momentum)
             return loss
 
-        return run_epochs(
-            step,
-            self._accuracy,
-            x,
-            y,
-            epochs=epochs,
-            batch_size=batch_size,
-            rng=rng,
-            validation=validation,
-            progress=progress,
-        )
+        return step
 
     def _momentum_step(self, grads, velocities, lr, momentum):
         """``v = momentum * v - lr * grad``, ``theta = theta + v`` for every trained array."""
