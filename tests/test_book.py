@@ -113,6 +113,32 @@ def test_notebook_ends_with_exercises(path):
     assert exercises >= 3, f"{path.name}: a chapter ends with at least 3 exercises"
 
 
+#: What a screen reader would read out instead of a description: an image's file name.
+FILE_NAME = re.compile(r"[\w./-]+\.(?:png|jpe?g|svg|gif)\b|_images/", flags=re.I)
+
+
+def figure_cells(notebook):
+    """The code cells whose outputs hold an image (widgets' own cells hold none)."""
+    return [
+        cell
+        for cell in code_cells(notebook)
+        if any("image/png" in output.get("data", {}) for output in cell["outputs"])
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_has_alt_text(path):
+    """myst-nb reads a figure's alt text from its cell's metadata (`mystnb: image: alt:`, or a
+    `mystnb: figure: caption:`), never from the output; without it the page's <img> says
+    `../_images/<hash>.png`. One text serves every image a cell draws."""
+    for cell in figure_cells(read_notebook(path)):
+        mystnb = cell["metadata"].get("mystnb", {})
+        text = mystnb.get("image", {}).get("alt") or mystnb.get("figure", {}).get("caption") or ""
+        where = f"{path.name}, cell starting {''.join(cell['source']).splitlines()[0]!r}"
+        assert len(text.strip()) >= 40, f"{where}: give the figure an alt text (mystnb.image.alt)"
+        assert not FILE_NAME.search(text), f"{where}: the alt text names a file: {text!r}"
+
+
 def test_readme_has_exactly_the_build_and_test_commands():
     commands = readme_commands()
     assert len(commands) == 2, f"README must hold exactly two commands, found {commands}"
