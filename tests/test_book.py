@@ -113,6 +113,19 @@ def test_notebook_ends_with_exercises(path):
     assert exercises >= 3, f"{path.name}: a chapter ends with at least 3 exercises"
 
 
+#: What ipykernel's own kernel.json says; JupyterLab rewrites any other kernelspec the moment
+#: it opens a notebook, so a reader's notebook shows as modified (and Binder autosaves it).
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_and_text_form_have_the_standard_kernelspec(path):
+    assert read_notebook(path)["metadata"].get("kernelspec") == KERNELSPEC, path.name
+    text = path.with_suffix(".md").read_text()
+    front_matter = yaml.safe_load(text.split("---\n", 2)[1])
+    assert front_matter.get("kernelspec") == KERNELSPEC, path.with_suffix(".md").name
+
+
 #: What a screen reader would read out instead of a description: an image's file name.
 FILE_NAME = re.compile(r"[\w./-]+\.(?:png|jpe?g|svg|gif)\b|_images/", flags=re.I)
 
