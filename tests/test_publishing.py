@@ -2,11 +2,18 @@
 and how to cite it, Binder's environment, the publishing workflow, the README's test command
 and what it leaves out, and the contributing guide (issue 15)."""
 
+import ast
+import importlib.metadata
+import json
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import yaml
+from IPython.core.inputtransformer2 import TransformerManager
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -68,3 +75,130 @@ def test_readme_has_a_license_section():
     body = section[1].split("\n## ", 1)[0]
     for needed in ("MIT License", "(LICENSE)", "CC BY 4.0", "(LICENSE-text)", "CITATION.cff"):
         assert needed in body, f"README's License section does not mention {needed}"
+
+
+# --- Binder --------------------------------------------------------------------------------------
+
+BINDER = ROOT / "binder"
+#: Build, test and authoring tools: CI's and the book build's, never a reader's kernel's.
+TOOLS = re.compile(
+    r"^(jupyter-book|jupyter-cache|sphinx.*|myst-nb|myst-parser|pytest.*|nbval|ruff|coverage"
+    r"|playwright|axe-.*|nbgrader|jupytext|pybtex.*)$"
+)
+
+
+def normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pins(path: Path) -> dict[str, str]:
+    """``{distribution: version}`` of a requirements file's ``name==version`` lines."""
+    lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
+    return {
+        normalized(name): version
+        for name, version in (line.split("==") for line in lines if "==" in line)
+    }
+
+
+def imported_modules(source: str) -> set[str]:
+    """Top-level names of the absolute imports in Python (or IPython, magics included) code."""
+    tree = ast.parse(TransformerManager().transform_cell(source))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def third_party(modules: set[str]) -> set[str]:
+    """The distributions (as this environment maps them) that provide ``modules``; the course's
+    own ``lib`` and the standard library left out."""
+    providers = importlib.metadata.packages_distributions()
+    outside = modules - set(sys.stdlib_module_names) - {"lib", "__future__"}
+    missing = sorted(module for module in outside if module not in providers)
+    assert not missing, f"no installed distribution provides {missing}"
+    return {normalized(dist) for module in outside for dist in providers[module]}
+
+
+def chapter_imports() -> set[str]:
+    modules = set()
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                modules |= imported_modules("".join(cell["source"]))
+    return modules
+
+
+def lib_imports() -> set[str]:
+    modules = set()
+    for path in sorted((ROOT / "lib").rglob("*.py")):
+        modules |= imported_modules(path.read_text())
+    return modules
+
+
+def test_imports_are_found_in_python_and_ipython_code():
+    source = (
+        "%matplotlib inline\nimport numpy as np\nfrom sklearn.datasets import x\nfrom . import y"
+    )
+    assert imported_modules(source) == {"numpy", "sklearn"}
+    assert third_party({"numpy", "sklearn", "PIL", "json", "lib"}) == {
+        "numpy",
+        "scikit-learn",
+        "pillow",
+    }
+
+
+def test_binder_pins_every_package_the_chapters_and_lib_import():
+    needed = third_party(chapter_imports() | lib_imports())
+    assert {"numpy", "matplotlib", "scikit-learn", "ipywidgets", "tqdm"} <= needed
+    missing = sorted(needed - set(pins(BINDER / "requirements.txt")))
+    assert not missing, f"binder/requirements.txt lacks {missing}"
+
+
+def test_binder_has_no_build_or_test_tool_and_renders_myst():
+    binder = pins(BINDER / "requirements.txt")
+    tools = sorted(name for name in binder if TOOLS.match(name))
+    assert not tools, f"binder/requirements.txt holds build/test tools: {tools}"
+    assert "jupyterlab-myst" in binder, "MyST would show as raw text in JupyterLab"
+
+
+def test_binder_pins_exact_versions_at_cis_and_installs_before_the_copy():
+    lines = [
+        line.split("#")[0].strip()
+        for line in (BINDER / "requirements.txt").read_text().splitlines()
+        if line.split("#")[0].strip()
+    ]
+    unpinned = [line for line in lines if not re.fullmatch(r"[A-Za-z0-9_.-]+==[^\s=]+", line)]
+    # A local reference ('-e .', '-r ...', a path) makes repo2docker install after copying the
+    # repository, so every commit would rebuild the environment.
+    assert not unpinned, f"binder/requirements.txt: not an exact pin: {unpinned}"
+    root = pins(ROOT / "requirements.txt")
+    differ = {
+        name: (version, root[name])
+        for name, version in pins(BINDER / "requirements.txt").items()
+        if name in root and root[name] != version
+    }
+    assert not differ, f"binder pins differ from requirements.txt (binder, root): {differ}"
+    assert (BINDER / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_binder_start_puts_the_course_on_the_path_and_runs_the_server(tmp_path):
+    start = BINDER / "start"
+    assert os.access(start, os.X_OK), "binder/start must be executable"
+    text = start.read_text()
+    assert text.startswith("#!/bin/bash\n")
+    assert "export PYTHONPATH=" in text
+    assert text.rstrip().splitlines()[-1] == 'exec "$@"'
+    # Without site-packages (-S), `lib` can only come from the path binder/start sets.
+    where = "import importlib.util; print(importlib.util.find_spec('lib').origin)"
+    run = subprocess.run(
+        [str(start), sys.executable, "-S", "-c", where],
+        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path), "REPO_DIR": str(ROOT)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(run.stdout.strip()) == ROOT / "lib" / "__init__.py"
