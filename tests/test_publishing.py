@@ -202,3 +202,61 @@ def test_binder_start_puts_the_course_on_the_path_and_runs_the_server(tmp_path):
         check=True,
     )
     assert Path(run.stdout.strip()) == ROOT / "lib" / "__init__.py"
+
+
+# --- the README's test command and what it leaves out -------------------------------------------
+
+
+def test_readme_test_command_installs_and_runs_the_homework_tests():
+    _, test = readme_commands()
+    assert "-r requirements.txt -r requirements-homework.txt" in test
+    assert test.endswith(".venv/bin/python -m pytest"), "the plain run, so nothing is left out"
+    assert "nbgrader==" in (ROOT / "requirements-homework.txt").read_text()
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert ci.count(test) == 1, ".ci/run runs the README's test command once, verbatim"
+
+
+SKIPPING = {
+    "conftest.py": None,  # the repository's tests/conftest.py, copied at the root
+    "pytest.ini": "",
+    "tests/site/test_page.py": "import pytest\n\n\ndef test_page():\n    pytest.skip('no site')\n",
+    "tests/test_homework.py": "import pytest\n\npytest.importorskip('no_such_module_here')\n",
+    "tests/test_unit.py": "def test_unit():\n    pass\n",
+}
+
+
+def run_pytest_on(tmp_path, files):
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text((ROOT / "tests" / "conftest.py").read_text() if text is None else text)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        # This environment's plugins (nbval, ...) have nothing to do here and take seconds.
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        capture_output=True,
+        text=True,
+    )
+    return run.stdout.rstrip().splitlines()
+
+
+def test_a_run_that_skips_the_browser_or_homework_tests_says_so_before_its_count(tmp_path):
+    lines = run_pytest_on(tmp_path, SKIPPING)
+    # pytest's own count stays the last line: it is what tells a run's outcome at a glance.
+    assert re.fullmatch(r"=+ 1 passed, 2 skipped in [\d.]+s =+", lines[-1]), lines[-1]
+    notes = [line for line in lines if line.startswith("not run here:")]
+    assert notes == [
+        "not run here: the browser tests of the built site (tests/site); run `bash .ci/run`, "
+        "which builds the site and installs Playwright and Chromium",
+        "not run here: the homework tests (tests/test_homework.py); run "
+        "`.venv/bin/pip install -r requirements-homework.txt`, then pytest again",
+    ]
+    assert lines.index(notes[-1]) < len(lines) - 1
+
+
+def test_a_run_that_skips_nothing_adds_no_line(tmp_path):
+    files = {name: text for name, text in SKIPPING.items() if "test_" not in name or "unit" in name}
+    lines = run_pytest_on(tmp_path, files)
+    assert re.fullmatch(r"=+ 1 passed in [\d.]+s =+", lines[-1]), lines[-1]
+    assert not [line for line in lines if "not run here" in line]
