@@ -260,3 +260,54 @@ def test_a_run_that_skips_nothing_adds_no_line(tmp_path):
     lines = run_pytest_on(tmp_path, files)
     assert re.fullmatch(r"=+ 1 passed in [\d.]+s =+", lines[-1]), lines[-1]
     assert not [line for line in lines if "not run here" in line]
+
+
+# --- the publishing workflow ---------------------------------------------------------------------
+
+WORKFLOW = yaml.safe_load((ROOT / ".github" / "workflows" / "book.yml").read_text())
+
+
+def run_steps(job: str) -> list[str]:
+    return [step["run"].strip() for step in WORKFLOW["jobs"][job]["steps"] if "run" in step]
+
+
+def uses(job: str) -> dict[str, dict]:
+    """``{action without its version: its with-inputs}`` of a job's steps."""
+    return {
+        step["uses"].split("@")[0]: step.get("with", {})
+        for step in WORKFLOW["jobs"][job]["steps"]
+        if "uses" in step
+    }
+
+
+def test_workflow_tests_with_exactly_the_readmes_test_command():
+    _, test = readme_commands()
+    job = WORKFLOW["jobs"]["test"]
+    assert job["runs-on"] == "ubuntu-latest"
+    assert uses("test")["actions/setup-python"] == {"python-version": "3.11"}
+    assert run_steps("test") == [test]
+
+
+def test_workflow_builds_and_deploys_with_exactly_the_readmes_build_command():
+    build, _ = readme_commands()
+    job = WORKFLOW["jobs"]["deploy"]
+    assert job["needs"] == "test"
+    assert uses("deploy")["actions/setup-python"] == {"python-version": "3.11"}
+    assert run_steps("deploy") == [build]
+    actions = list(uses("deploy"))
+    assert actions[-2:] == ["actions/upload-pages-artifact", "actions/deploy-pages"]
+    assert uses("deploy")["actions/upload-pages-artifact"] == {"path": "_build/html"}
+    assert {"pages": "write", "id-token": "write"}.items() <= job["permissions"].items()
+    assert job["environment"]["name"] == "github-pages"
+
+
+def test_workflow_deploys_only_from_a_push_to_main():
+    triggers = WORKFLOW[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["push"]["branches"] == ["main"]
+    condition = WORKFLOW["jobs"]["deploy"]["if"]
+    assert "github.ref == 'refs/heads/main'" in condition
+    assert "github.event_name == 'push'" in condition
+    assert " && " in condition and "||" not in condition
+    assert "if" not in WORKFLOW["jobs"]["test"], "the tests run on every push and pull request"
+    top = WORKFLOW.get("permissions", {})
+    assert "pages" not in top and "id-token" not in top, "only the deploy job may deploy"
