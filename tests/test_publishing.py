@@ -191,17 +191,24 @@ def test_binder_start_puts_the_course_on_the_path_and_runs_the_server(tmp_path):
     assert text.startswith("#!/bin/bash\n")
     assert "export PYTHONPATH=" in text
     assert text.rstrip().splitlines()[-1] == 'exec "$@"'
-    # Without site-packages (-S), `lib` can only come from the path binder/start sets.
-    where = "import importlib.util; print(importlib.util.find_spec('lib').origin)"
+    # Without site-packages (-S), `lib` and its distribution's version can only come from what
+    # binder/start puts on the path; the version is what the chapters' setup cell asks for.
+    where = (
+        "import importlib.metadata, importlib.util; print(importlib.util.find_spec('lib').origin);"
+        f" print(importlib.metadata.version({PYPROJECT['project']['name']!r}))"
+    )
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TMPDIR": str(tmp_path)}
     run = subprocess.run(
         [str(start), sys.executable, "-S", "-c", where],
-        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path), "REPO_DIR": str(ROOT)},
+        env={**env, "REPO_DIR": str(ROOT)},
         cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert Path(run.stdout.strip()) == ROOT / "lib" / "__init__.py"
+    origin, version = run.stdout.split()
+    assert Path(origin) == ROOT / "lib" / "__init__.py"
+    assert version == PYPROJECT["project"]["version"]
 
 
 # --- the README's test command and what it leaves out -------------------------------------------
