@@ -12,6 +12,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 from IPython.core.inputtransformer2 import TransformerManager
 
@@ -318,3 +319,33 @@ def test_workflow_deploys_only_from_a_push_to_main():
     assert "if" not in WORKFLOW["jobs"]["test"], "the tests run on every push and pull request"
     top = WORKFLOW.get("permissions", {})
     assert "pages" not in top and "id-token" not in top, "only the deploy job may deploy"
+
+
+# --- contributing -------------------------------------------------------------------------------
+
+
+def test_contributing_guide_gives_the_authors_commands():
+    guide = (ROOT / "CONTRIBUTING.md").read_text()
+    for command in (
+        ".venv/bin/jupytext --sync chapters/*.ipynb",
+        ".venv/bin/python -m bench.portability chapters/NAME.ipynb",
+        ".venv/bin/ruff format chapters/NAME.ipynb",
+        ".venv/bin/jupyter nbconvert --to notebook --execute --inplace chapters/NAME.ipynb",
+        "bash .ci/run",
+        "mystnb:\n  image:\n    alt:",
+    ):
+        assert command in guide, f"CONTRIBUTING.md does not give {command!r}"
+    _, test = readme_commands()
+    assert test in guide, "CONTRIBUTING.md's set-up command is the README's test command"
+    release = guide.split("\n## Release\n", 1)[1]
+    assert "`version` in `pyproject.toml`" in release
+    assert "git tag v<version> && git push origin v<version>" in release
+
+
+@pytest.mark.parametrize("name", ["error-in-the-text.md", "notebook-does-not-run.md"])
+def test_issue_templates_have_front_matter(name):
+    text = (ROOT / ".github" / "ISSUE_TEMPLATE" / name).read_text()
+    assert text.startswith("---\n")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert {"name", "about", "labels"} <= front.keys(), f"{name}: front matter {front}"
+    assert all(front[key] for key in ("name", "about", "labels"))
