@@ -21,3 +21,33 @@ document.addEventListener("DOMContentLoaded", () => {
     };
   }
 });
+
+// Accessibility of the saved widgets, which the html-manager renders without it: every
+// slider handle gets its control's label as its name (axe: aria-input-field-name), and
+// every figure image the heading of the setting it shows as its alt text (axe: image-alt).
+function labelWidgets(root) {
+  root.querySelectorAll(".widget-slider").forEach((slider) => {
+    const label = slider.querySelector(".widget-label");
+    slider.querySelectorAll("[role=slider]").forEach((handle) => {
+      if (!handle.hasAttribute("aria-label") && label) {
+        handle.setAttribute("aria-label", label.textContent.trim() || "value");
+      }
+    });
+  });
+  root.querySelectorAll("img.widget-image:not([alt])").forEach((image) => {
+    const setting = image.parentElement && image.parentElement.querySelector(".widget-html b");
+    const heading = setting ? setting.textContent.trim() : "";
+    image.setAttribute(
+      "alt",
+      heading ? `Figure for the setting: ${heading}` : "Figure for the selected setting",
+    );
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  labelWidgets(document);
+  new MutationObserver(() => labelWidgets(document)).observe(document.body, {
+    childList: true,
+    subtree: true,
+  });
+});

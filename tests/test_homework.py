@@ -644,3 +644,21 @@ def check_collected(submitted: Path) -> None:
         assert notebooks == ["initializers.ipynb"], notebooks
         notebook = read_notebook(folder / "initializers.ipynb")
         assert notebook["metadata"]["submitted_by"] == student
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_sites_student_version_is_what_nbgrader_releases(course, assignment):
+    """The zip on the book's intro page holds the homework as ``_ext/downloads.student_version``
+    makes it; cell by cell it must read as nbgrader's own release."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        from downloads import student_version
+    finally:
+        sys.path.remove(str(ROOT / "_ext"))
+    (source_path,) = (HOMEWORK / "source" / assignment).glob("*.ipynb")
+    ours = student_version(read_notebook(source_path))
+    nbgraders = read_notebook(course.root / "release" / assignment / source_path.name)
+    assert len(ours["cells"]) == len(nbgraders["cells"])
+    for mine, theirs in zip(ours["cells"], nbgraders["cells"], strict=True):
+        assert "".join(mine["source"]).strip() == "".join(theirs["source"]).strip()
+        assert mine.get("outputs", []) == [] and theirs.get("outputs", []) == []

@@ -60,6 +60,8 @@ class Visit:
     links: list[str] = field(default_factory=list)
     solutions: list[dict] = field(default_factory=list)
     widget_moves: list[dict] = field(default_factory=list)
+    accessibility: list[dict] = field(default_factory=list)
+    phone: dict = field(default_factory=dict)
     screenshot: Path | None = None
 
 
@@ -166,10 +168,12 @@ def _visit(browser, url: str, docname: str) -> Visit:
         record.links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
         record.screenshot = SCREENSHOTS / (docname.replace("/", "__") + ".png")
         page.screenshot(path=record.screenshot, full_page=True)
+        record.accessibility = _accessibility(page)
         record.solutions = _solutions(page)
         record.widget_moves = _move_widgets(page)
     finally:
         context.close()
+    record.phone = _phone(browser, url, docname)
     return record
 
 
@@ -231,6 +235,68 @@ def _widgets(page) -> list[dict]:
 
 #: A widget's controls on the site: the html-manager's selection sliders and dropdowns.
 CONTROLS = ".noUi-handle, .widget-dropdown select, .widget-toggle-buttons button"
+#: The width of a phone in portrait (CSS pixels), the small-screen checks' viewport.
+PHONE = {"width": 390, "height": 844}
+
+
+def _accessibility(page) -> list[dict]:
+    """axe-core's violations on the page as the reader sees it (widgets rendered)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "nodes": len(violation["nodes"]),
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"][:3]],
+        }
+        for violation in violations
+    ]
+
+
+def _phone(browser, url: str, docname: str) -> dict:
+    """The page at a phone's width: horizontal overflow, images wider than the screen, and
+    whether the site navigation opens from its toggle and shows the chapters."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if urlsplit(route.request.url).hostname in LOCAL_HOSTS | {None}
+            else route.abort("blockedbyclient")
+        ),
+    )
+    try:
+        page.goto(url, wait_until="networkidle")
+        _wait_for_math(page)
+        measured = page.evaluate(
+            """() => {
+                const width = window.innerWidth;
+                const wide = [...document.querySelectorAll('article img')]
+                    .filter(img => img.checkVisibility())
+                    .filter(img => img.getBoundingClientRect().right > width + 1)
+                    .map(img => img.currentSrc.slice(-40));
+                return {width, page_width: document.documentElement.scrollWidth,
+                        wide_images: wide};
+            }"""
+        )
+        toggle = page.locator("button.primary-toggle:visible").first
+        measured["nav_toggle"] = toggle.count() == 1
+        if measured["nav_toggle"]:
+            toggle.click()
+            links = page.locator(".bd-sidebar-primary a.reference.internal:visible")
+            links.first.wait_for(state="visible", timeout=5_000)
+            measured["nav_links"] = links.count()
+        page.screenshot(path=SCREENSHOTS / (docname.replace("/", "__") + "__phone.png"))
+    finally:
+        context.close()
+    return measured
+
+
 #: In the page: the visible image(s) of widget view ``v`` as one string, to see a change.
 _SHOWN_IMAGE = """(v) => [...document.querySelectorAll('.widget-subarea')[v]
     .querySelectorAll('img')]

@@ -20,6 +20,8 @@ NOTEBOOK_PAGES = [name for name in PAGES if (ROOT / f"{name}.ipynb").is_file()]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 HIDDEN_OUTPUT_TAGS = {"remove-cell", "remove-output"}
+#: Impacts of axe-core violations that a page must not have.
+BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 def _widget_state_saved(docname: str) -> bool:
@@ -41,6 +43,63 @@ def _expected_static_figures(docname: str) -> int:
 
 
 # --- in the browser ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_has_no_serious_accessibility_violation(visit, docname):
+    """axe-core on the page as rendered: no violation of impact serious or critical. What
+    remains (moderate and minor) goes to _build/accessibility.json for the notes."""
+    violations = visit(docname).accessibility
+    report = ROOT / "_build" / "accessibility.json"
+    found = json.loads(report.read_text()) if report.is_file() else {}
+    found[docname] = violations
+    report.write_text(json.dumps(found, indent=1))
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"serious or critical accessibility violations: {blocking}"
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_fits_a_phone(visit, docname):
+    phone = visit(docname).phone
+    assert phone["page_width"] <= phone["width"], f"the page scrolls sideways on a phone: {phone}"
+    assert not phone["wide_images"], f"images wider than a phone: {phone}"
+    assert phone["nav_toggle"], "no visible navigation toggle at a phone's width"
+    assert phone["nav_links"] >= len(PAGES) - 1, f"the navigation shows too few pages: {phone}"
+
+
+@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
+def test_download_button_saves_the_notebook(site_url, browser, docname):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(site_url + docname + ".html", wait_until="domcontentloaded")
+        page.locator(".dropdown-download-buttons button").first.click()
+        with page.expect_download() as download:
+            page.locator(".btn-download-source-button").first.click()
+        assert download.value.suggested_filename == Path(docname).name + ".ipynb"
+    finally:
+        context.close()
+
+
+def test_intro_offers_the_whole_course_as_one_zip(visit):
+    import zipfile
+
+    from _ext.downloads import ZIP_NAME
+
+    zip_url = visit("intro").url.rsplit("/", 1)[0] + "/" + ZIP_NAME
+    assert zip_url in visit("intro").links
+    with zipfile.ZipFile(SITE / ZIP_NAME) as archive:
+        names = set(archive.namelist())
+    chapters = {f"chapters/{path.name}" for path in (ROOT / "chapters").glob("*.ipynb")}
+    assert chapters <= names, f"chapters missing from the zip: {chapters - names}"
+    homework = {
+        f"homework/{p.parent.name}/{p.name}" for p in (ROOT / "homework/source").glob("*/*.ipynb")
+    }
+    assert homework <= names and "lib/__init__.py" in names and "pyproject.toml" in names
+    with zipfile.ZipFile(SITE / ZIP_NAME) as archive:
+        for name in homework:
+            text = archive.read(name).decode()
+            assert "### BEGIN SOLUTION" not in text and "### BEGIN HIDDEN TESTS" not in text
 
 
 @pytest.mark.parametrize("docname", PAGES)
