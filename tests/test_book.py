@@ -81,15 +81,6 @@ def test_repository_url_is_set_once_and_points_to_main():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_setup_cell_installs_the_course_from_the_configured_repository(path):
-    first = code_cells(read_notebook(path))[0]
-    source = "".join(first["source"])
-    expected = f"git+{CONFIG['repository']['url']}@{CONFIG['repository']['branch']}"
-    assert expected in source, f"{path.name}: setup cell must install from {expected}"
-    assert "remove-cell" in first["metadata"].get("tags", []), "setup cell must be hidden"
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_committed_as_run_top_to_bottom(path):
     cells = code_cells(read_notebook(path))
     counts = [cell["execution_count"] for cell in cells]
