@@ -136,3 +136,13 @@ def test_setup_cell_does_nothing_where_the_course_is_installed(tmp_path):
     printed, result = run_cell(tmp_path, decoy="namespace", hide=False)
     assert result["decoy_importable"]
     assert result["installs"] == [] and printed == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "homework" / "source").glob("*/*.ipynb")),
+    ids=lambda path: path.parent.name,
+)
+def test_homework_starts_with_the_chapters_setup_cell(path):
+    """A student opens an assignment on its own as often as a chapter: the same cell."""
+    assert source_of(setup_cell(path)) == source_of(setup_cell(NOTEBOOKS[0]))
