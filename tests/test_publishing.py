@@ -340,3 +340,16 @@ def test_issue_templates_have_front_matter(name):
     front = yaml.safe_load(text.split("---\n")[1])
     assert {"name", "about", "labels"} <= front.keys(), f"{name}: front matter {front}"
     assert all(front[key] for key in ("name", "about", "labels"))
+
+
+def test_intro_cites_the_course_as_citation_cff_does():
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    preferred = citation["preferred-citation"]
+    intro = (ROOT / "intro.md").read_text()
+    block = intro[intro.index("```bibtex") :]
+    block = block[: block.index("```", 3)]
+    assert f"title  = {{{preferred['title']}}}" in block
+    assert f"author = {{{{{preferred['authors'][0]['name']}}}}}" in block
+    assert f"year   = {{{preferred['year']}}}" in block
+    assert f"note   = {{Version {citation['version']}}}" in block
+    assert f"url    = {{{preferred['url']}}}" in block
