@@ -109,13 +109,18 @@ class FirstSteps:
     """What :func:`first_steps` recorded; arrays have one row per step, one column per layer.
 
     - ``loss[t]``: the mini-batch loss before step ``t``.
-    - ``update_to_data[t, i]``: ``std(lr * dL/dW_i) / std(W_i)`` at step ``t``.
-    - ``gradient_to_data[t, i]``: ``std(dL/dW_i) / std(W_i)``.
+    - ``gradient_to_data[t, i]``: ``std(dL/dW_i) / std(W_i)`` at step ``t``.
+    - ``lr``: the learning rate of the steps.
     """
 
     loss: np.ndarray
-    update_to_data: np.ndarray
     gradient_to_data: np.ndarray
+    lr: float
+
+    @property
+    def update_to_data(self) -> np.ndarray:
+        """``std(lr * dL/dW_i) / std(W_i)`` per step and layer: ``lr * gradient_to_data``."""
+        return self.lr * self.gradient_to_data
 
 
 def first_steps(net: MLP, x, y, *, lr: float, steps: int = 100, batch_size: int = 32, rng=None):
@@ -142,7 +147,6 @@ def first_steps(net: MLP, x, y, *, lr: float, steps: int = 100, batch_size: int 
     batch_size = positive_int("batch_size", batch_size)
     rng = as_rng(rng)
     loss = np.empty(steps)
-    update_to_data = np.empty((steps, net.n_layers))
     gradient_to_data = np.empty((steps, net.n_layers))
     order = np.empty(0, dtype=int)
     with threadpool_limits(limits=1, user_api="blas"):
@@ -153,6 +157,5 @@ def first_steps(net: MLP, x, y, *, lr: float, steps: int = 100, batch_size: int 
             loss[step], grads = net.loss_and_grads(x[batch], y[batch])
             for i, (g, w) in enumerate(zip(grads.weights, net.weights, strict=True)):
                 gradient_to_data[step, i] = _ratio(g, w)
-                update_to_data[step, i] = lr * gradient_to_data[step, i]
             net.apply_gradients(grads, lr)
-    return FirstSteps(loss=loss, update_to_data=update_to_data, gradient_to_data=gradient_to_data)
+    return FirstSteps(loss=loss, gradient_to_data=gradient_to_data, lr=lr)
