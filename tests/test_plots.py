@@ -243,6 +243,10 @@ def test_std_by_depth():
     np.testing.assert_allclose(glorot.get_ydata(), 0.9 ** np.arange(6))
     assert theory.get_linestyle() == "--"
     assert glorot.get_color() == theory.get_color()
+    blocks = render(plots.std_by_depth(measured, xlabel="block k"))
+    assert blocks.axes[0].get_xlabel() == "block k"
+    with pytest.raises(ValueError, match="xlabel"):
+        plots.std_by_depth(measured, xlabel=3)
 
 
 def test_std_by_depth_hides_values_a_log_axis_cannot_show():

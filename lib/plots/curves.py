@@ -35,6 +35,7 @@ def std_by_depth(
     theory: Mapping[str, Sequence[float]] | None = None,
     *,
     ylabel: str = "standard deviation",
+    xlabel: str = "layer",
     title: str | None = None,
     ax=None,
 ) -> Figure:
@@ -44,11 +45,13 @@ def std_by_depth(
     maps a label to predicted values (dashed lines, same colour as the measured curve of the same
     label), e.g. for ReLU ``Var[y_L] = Var[y_1] * prod_{l=2..L} n_l * Var[w_l] / 2``
     (He et al. 2015, eq. 10; plot its square root, the std).
-    Non-positive and non-finite values are left out of the log-scale plot.
+    Non-positive and non-finite values are left out of the log-scale plot. ``xlabel`` names
+    the depth axis ("block" for a residual stack).
     """
     measured = as_curves(curves, "curves")
     predicted = {} if theory is None else as_curves(theory, "theory")
     check_text(ylabel, "ylabel", optional=False)
+    check_text(xlabel, "xlabel", optional=False)
     check_text(title, "title")
     redrawn = ax is not None
     fig, ax = _single_axes(ax, 4.2)
@@ -71,7 +74,7 @@ def std_by_depth(
     else:
         _say_no_finite_values(ax)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("layer")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title or "Standard deviation by depth")
     ax.legend()
