@@ -125,19 +125,26 @@ def visit(site_url, browser):
     return get
 
 
+def _local_only(page, blocked: list[str]) -> None:
+    """Let ``page`` load from localhost only; every other request is aborted and its URL
+    appended to ``blocked``."""
+
+    def route(route):
+        parts = urlsplit(route.request.url)
+        if parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS:
+            blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+        else:
+            route.continue_()
+
+    page.route("**/*", route)
+
+
 def _visit(browser, url: str, docname: str) -> Visit:
     record = Visit(url=url)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
-
-    def route(route):
-        parts = urlsplit(route.request.url)
-        if parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS:
-            record.blocked_requests.append(route.request.url)
-            route.abort("blockedbyclient")
-        else:
-            route.continue_()
 
     def on_console(message):
         if message.type == "error":
@@ -151,7 +158,7 @@ def _visit(browser, url: str, docname: str) -> Visit:
         if urlsplit(request.url).hostname in LOCAL_HOSTS:
             record.failed_requests.append(f"{request.failure} {request.url}")
 
-    page.route("**/*", route)
+    _local_only(page, record.blocked_requests)
     page.on("console", on_console)
     page.on("pageerror", lambda error: record.page_errors.append(str(error)))
     page.on("response", on_response)
@@ -266,14 +273,7 @@ def _phone(browser, url: str, docname: str) -> dict:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if urlsplit(route.request.url).hostname in LOCAL_HOSTS | {None}
-            else route.abort("blockedbyclient")
-        ),
-    )
+    _local_only(page, [])  # what the page asks from outside is counted by _visit
     try:
         page.goto(url, wait_until="networkidle")
         _wait_for_math(page)
