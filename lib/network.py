@@ -298,14 +298,15 @@ class MLP(SGDClassifier):
             self.biases = biases
         self._weights = checked_weights
 
-    def _by_layer(self, grads=None):
-        """The parameters, or their ``grads``, layer by layer: ``[W_i, b_i]``, then
-        ``gamma_i, beta_i`` for a normalized hidden layer; the order each step updates them in."""
+    def _parameter_groups(self, grads=None):
+        """The parameters, or their ``grads``, layer by layer: ``("layer i", [W_i, b_i])``,
+        then ``gamma_i, beta_i`` for a normalized hidden layer; the order each step updates
+        them in."""
         source = self if grads is None else grads
         layers = [[w, b] for w, b in zip(source.weights, source.biases, strict=True)]
         for i, (gamma, beta) in enumerate(zip(source.gammas, source.betas, strict=True)):
             layers[i] += [gamma, beta]
-        return layers
+        return [(f"layer {i}", layer) for i, layer in enumerate(layers)]
 
     # --- forward and backward ----------------------------------------------------------------
 
@@ -427,9 +428,7 @@ class MLP(SGDClassifier):
         for name in ("weights", "biases", "gammas", "betas"):
             shapes = [p.shape for p in getattr(self, name)]
             as_parameter_list(f"grads.{name}", getattr(grads, name), shapes)
-        with np.errstate(over="ignore", invalid="ignore"):  # overflow: checked per layer below
-            steps = [[-lr * g for g in layer] for layer in self._by_layer(grads)]
-        self._add_to_parameters(steps)
+        self._momentum_step(grads, self._velocities(), lr, momentum=0.0)
 
     def _sgd_step(self, lr, momentum, batch_size, n_samples):
         """:meth:`fit`'s step on one batch: backprop, the momentum update of every parameter
@@ -440,7 +439,7 @@ class MLP(SGDClassifier):
                 f"batch_size={batch_size} on {n_samples} samples makes a batch of one sample, "
                 "whose batch statistics are undefined; norm='batch' needs at least 2 per batch"
             )
-        velocity = [[np.zeros_like(p) for p in layer] for layer in self._by_layer()]
+        velocity = self._velocities()
 
         def step(x_batch, y_batch):
             loss, grads, trace = self._loss_and_grads(x_batch, y_batch)
@@ -449,21 +448,3 @@ class MLP(SGDClassifier):
             return loss
 
         return step
-
-    def _momentum_step(self, grads, velocity, lr, momentum):
-        """One SGD step with momentum; updates parameters and velocities in place."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            for layer_velocity, layer_grads in zip(velocity, self._by_layer(grads), strict=True):
-                for v, g in zip(layer_velocity, layer_grads, strict=True):
-                    v *= momentum
-                    v -= lr * g
-        self._add_to_parameters(velocity)
-
-    def _add_to_parameters(self, steps):
-        """``theta += step`` for every parameter, layer by layer (``steps`` ordered as
-        :meth:`_by_layer`); stops at the first layer that overflows."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            for i, (layer, layer_steps) in enumerate(zip(self._by_layer(), steps, strict=True)):
-                for parameter, step in zip(layer, layer_steps, strict=True):
-                    parameter += step
-                check_finite(f"layer {i} after the update", *layer)

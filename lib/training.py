@@ -22,6 +22,7 @@ from lib.validation import (
     as_positive,
     as_rng,
     as_validation_data,
+    check_finite,
     positive_int,
 )
 
@@ -101,11 +102,36 @@ def run_epochs(
 class SGDClassifier:
     """What every classifier of the course shares: :meth:`fit` by mini-batch SGD with momentum.
 
-    A subclass has ``n_inputs`` and ``n_classes``, ``_accuracy(x, y)`` on checked arrays, and
-    ``_sgd_step(lr, momentum, batch_size, n_samples)``, which returns the function that takes
-    one step on a batch and returns its loss (it holds the velocities; it may refuse a batch
-    size, as batch normalization does for batches of one sample).
+    A subclass has ``n_inputs`` and ``n_classes``, ``_accuracy(x, y)`` on checked arrays,
+    ``_parameter_groups(grads=None)`` (its trained arrays, or their gradients, in named groups)
+    and ``_sgd_step(lr, momentum, batch_size, n_samples)``, which returns the function that
+    takes one step on a batch and returns its loss: backprop, then :meth:`_momentum_step` with
+    the velocities of :meth:`_velocities` (it may refuse a batch size, as batch normalization
+    does for batches of one sample).
     """
+
+    def _parameter_groups(self, grads=None) -> list[tuple[str, list[np.ndarray]]]:
+        """``(name, arrays)`` for each group of trained arrays (or of their ``grads``), in the
+        order a step updates them; a group is checked for overflow together, by its name."""
+        raise NotImplementedError
+
+    def _velocities(self) -> list[list[np.ndarray]]:
+        """Zero velocities shaped as :meth:`_parameter_groups`."""
+        return [[np.zeros_like(a) for a in arrays] for _, arrays in self._parameter_groups()]
+
+    def _momentum_step(self, grads, velocities, lr, momentum) -> None:
+        """``v = momentum * v - lr * dloss/dtheta`` and ``theta = theta + v`` for every trained
+        array, group by group, in place; FloatingPointError names the first group that
+        overflows (the groups before it keep their new values)."""
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: checked per group below
+            for (name, arrays), (_, group_grads), group_velocities in zip(
+                self._parameter_groups(), self._parameter_groups(grads), velocities, strict=True
+            ):
+                for theta, grad, v in zip(arrays, group_grads, group_velocities, strict=True):
+                    v *= momentum
+                    v -= lr * grad
+                    theta += v
+                check_finite(f"{name} after the update", *arrays)
 
     def fit(
         self,

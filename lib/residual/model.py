@@ -316,10 +316,14 @@ class ResidualMLP(SGDClassifier):
     def _accuracy(self, x, y):
         return float(np.mean(self._forward(x).logits.argmax(axis=1) == y))
 
+    def _parameter_groups(self, grads=None):
+        """Every trained array (or its gradient in ``grads``) as a group of its own, by name."""
+        return [(name, [array]) for name, array in (grads or self.params).named()]
+
     def _sgd_step(self, lr, momentum, batch_size, n_samples):
         """:meth:`fit`'s step on one batch: backprop and the momentum update of every trained
         array (the gates and LayerNorms included)."""
-        velocities = [np.zeros_like(theta) for _, theta in self.params.named()]
+        velocities = self._velocities()
 
         def step(x_batch, y_batch):
             loss, grads = self._loss_and_grads(x_batch, y_batch)
@@ -327,14 +331,3 @@ class ResidualMLP(SGDClassifier):
             return loss
 
         return step
-
-    def _momentum_step(self, grads, velocities, lr, momentum):
-        """``v = momentum * v - lr * grad``, ``theta = theta + v`` for every trained array."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            for (name, theta), (_, grad), velocity in zip(
-                self.params.named(), grads.named(), velocities, strict=True
-            ):
-                velocity *= momentum
-                velocity -= lr * grad
-                theta += velocity
-                check_finite(f"{name} after the update", theta)
