@@ -2,7 +2,8 @@
 
 Rows (each with its target where the course sets one):
 
-- ``build``: clean build of the whole book, executing every notebook (wall time);
+- ``build``: clean build of the whole book in every language, executing every notebook once
+  (wall time, and each language's share);
 - ``notebooks``: each chapter in a fresh kernel: execution time (< 60 s) and the kernel's peak
   resident memory (< 500 MB; Binder gives 1-2 GB);
 - ``widgets``: each chapter's widget in a kernel: median time of one update (compute, draw,
@@ -61,24 +62,26 @@ def _notebooks() -> list[Path]:
 
 
 def bench_build() -> dict:
-    """Wall time of the README's build command on a clean output folder."""
+    """Wall time of the README's build command on a clean output folder (every language; the
+    notebooks run once, in the English build), each language's share, and the page weights."""
     with tempfile.TemporaryDirectory() as output:
-        command = [
-            str(Path(sys.executable).with_name("jupyter-book")),
-            "build",
-            ".",
-            "-W",
-            "--keep-going",
-            "--path-output",
-            output,
-        ]
+        options = ["--output", output, "-W", "--keep-going"]
+        command = [sys.executable, "tools/book.py", "build", *options]
         start = time.perf_counter()
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         seconds = time.perf_counter() - start
-        weights = page_weight.page_weights(Path(output) / "_build" / "html")
-    if result.returncode != 0:
-        raise RuntimeError(f"the build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return {"seconds": seconds, "page_bytes": weights}
+        if result.returncode != 0:
+            tail = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            raise RuntimeError(f"the build failed:\n{tail}")
+        site = Path(output) / "_build" / "html"
+        weights = page_weight.page_weights(site)
+        weights |= {f"ko/{name}": w for name, w in page_weight.page_weights(site / "ko").items()}
+    per_language = dict(re.findall(r"^(\w+) site built in ([\d.]+) s$", result.stdout, re.M))
+    return {
+        "seconds": seconds,
+        "language_s": {language: float(s) for language, s in per_language.items()},
+        "page_bytes": weights,
+    }
 
 
 # --- notebooks --------------------------------------------------------------------------------
@@ -301,6 +304,7 @@ def run(skip_build=False, quick=False) -> dict:
     else:
         build = bench_build()
         result["build_s"] = build["seconds"]
+        result["build_language_s"] = build["language_s"]
         result["pages"] = build["page_bytes"]
     notebooks = _notebooks()
     result["notebooks"] = {path.stem: bench_notebook(path) for path in notebooks}
@@ -329,7 +333,9 @@ def format_table(result: dict) -> str:
     """The result of :func:`run` as a text table, one line per measurement."""
     rows = [("measurement", "value", "target", "")]
     if "build_s" in result:
-        rows.append(("clean build, notebooks executed", f"{result['build_s']:.1f} s", "", ""))
+        rows.append(("clean build, both languages", f"{result['build_s']:.1f} s", "", ""))
+        for language, seconds in result["build_language_s"].items():
+            rows.append((f"  of which the {language} site", f"{seconds:.1f} s", "", ""))
     for name, row in result["notebooks"].items():
         rows.append(
             (

@@ -84,7 +84,7 @@ BINDER = ROOT / "binder"
 #: Build, test and authoring tools: CI's and the book build's, never a reader's kernel's.
 TOOLS = re.compile(
     r"^(jupyter-book|jupyter-cache|sphinx.*|myst-nb|myst-parser|pytest.*|nbval|ruff|coverage"
-    r"|playwright|axe-.*|nbgrader|jupytext|pybtex.*)$"
+    r"|playwright|axe-.*|nbgrader|jupytext|pybtex.*|polib)$"
 )
 
 

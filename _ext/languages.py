@@ -1,0 +1,114 @@
+"""Sphinx extension: the course in two languages, one site.
+
+The English site is the root of the site, the Korean one its ``ko/`` folder (:data:`EDITIONS`);
+both are built from the same sources, the Korean one with ``_config.ko.yml`` and the message
+catalogs under ``locale/ko/LC_MESSAGES`` (``tools/build_book.py`` runs both builds).
+
+- Every page's header links to the same page in the other language (the template
+  ``templates/language-switch.html``, before the theme's buttons).
+- A page of a translated edition fails the build (a warning, an error under ``-W``) for every
+  message of its English text that its catalog does not translate: after an English change
+  the catalogs must be brought in step (``locale/README.md``) before the site builds.
+- The build's language is a Sphinx tag, so a page can hold text for one edition only:
+  ````{only} ko```` (the Korean intro's note on the translation and its glossary). Catalogs
+  hold such text too (the message builder sees every branch).
+"""
+
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.util.i18n import docname_to_domain
+from sphinx.util.nodes import extract_messages
+
+logger = logging.getLogger(__name__)
+
+#: Language code -> (its name in itself, the folder of its site under the site's root,
+#: the link's tooltip in that language).
+EDITIONS = {
+    "en": ("English", "", "Read this page in English"),
+    "ko": ("한국어", "ko/", "이 페이지를 한국어로 읽기"),
+}
+
+
+def twin_href(pagename: str, language: str, twin: str) -> str:
+    """The relative link from ``pagename`` of the ``language`` site to the same page of ``twin``.
+
+    >>> twin_href("chapters/01_symmetry", "en", "ko")
+    '../ko/chapters/01_symmetry.html'
+    >>> twin_href("intro", "ko", "en")
+    '../intro.html'
+    """
+    to_site_root = "../" * (pagename.count("/") + EDITIONS[language][1].count("/"))
+    return f"{to_site_root}{EDITIONS[twin][1]}{pagename}.html"
+
+
+@cache
+def translated_messages(catalog: Path) -> frozenset[str]:
+    """The msgids that ``catalog`` (a .po file) translates: a msgstr, and no fuzzy flag."""
+    if not catalog.is_file():
+        return frozenset()
+    with catalog.open("rb") as file:
+        messages = read_po(file)
+    return frozenset(
+        message.id for message in messages if message.id and message.string and not message.fuzzy
+    )
+
+
+class UntranslatedMessages(SphinxTransform):
+    """Warn about every message of a page that its catalog leaves in English."""
+
+    # Before sphinx.transforms.i18n.Locale (20) replaces the messages by their translations.
+    default_priority = 19
+
+    def apply(self, **kwargs) -> None:
+        language = self.config.language
+        if language == "en":
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        catalog = Path(self.env.srcdir, self.config.locale_dirs[0], language, "LC_MESSAGES")
+        catalog = catalog / f"{domain}.po"
+        translated = translated_messages(catalog)
+        for node, message in extract_messages(self.document):
+            if message not in translated:
+                logger.warning(
+                    "not translated in %s: %r (update the catalogs: locale/README.md)",
+                    catalog.relative_to(self.env.srcdir),
+                    message if len(message) < 80 else message[:77] + "...",
+                    location=node,
+                )
+
+
+def _check_language(app, config) -> None:
+    if config.language not in EDITIONS:
+        raise ValueError(
+            f"language {config.language!r} has no edition; the course has {sorted(EDITIONS)}"
+        )
+    app.tags.add(config.language)
+    config.templates_path.append(str(Path(__file__).parent / "templates"))
+    header_end = config.html_theme_options.get("article_header_end", "article-header-buttons.html")
+    if isinstance(header_end, str):
+        header_end = [header_end]
+    config.html_theme_options["article_header_end"] = ["language-switch.html", *header_end]
+
+
+def _add_twin(app, pagename, templatename, context, doctree) -> None:
+    language = app.config.language
+    twin = next(code for code in EDITIONS if code != language)
+    name, _, title = EDITIONS[twin]
+    context["language_twin"] = {
+        "code": twin,
+        "name": name,
+        "title": title,
+        "href": twin_href(pagename, language, twin),
+    }
+
+
+def setup(app):
+    app.connect("config-inited", _check_language)
+    app.add_transform(UntranslatedMessages)
+    # Before pydata-sphinx-theme drops the header templates that render empty (priority 500).
+    app.connect("html-page-context", _add_twin, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
