@@ -22,6 +22,8 @@ PAGES = ["intro", "practice_summary", "references"] + [
     path.stem for path in sorted((ROOT / "chapters").glob("*.ipynb"))
 ]
 
+#: The translator comment (``# keep English: why``) of a message that stays in English on purpose.
+KEEP_ENGLISH = "keep English"
 _ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
 #: A role's name and target: ``{doc}`text <target>``` keeps ``{doc}<target>`` (the text is
 #: translated), any other role its whole content (``{cite}`keys```).
@@ -98,14 +100,16 @@ def test_translations_keep_roles_math_code_and_links(path):
 
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.stem)
 def test_translations_are_korean(path):
-    """A translation without Hangul is allowed only for a name of up to three words (a heading
-    such as "Xavier/Glorot" or "LSUV")."""
+    """A translation without Hangul is allowed for a name of up to three words (a heading such
+    as "Xavier/Glorot" or "LSUV"), and for a message whose translator comment starts with
+    :data:`KEEP_ENGLISH` (the glossary's English column)."""
     english = [
         entry.msgid[:70]
         for entry in _entries(path)
         if entry.msgstr
         and not re.search("[\uac00-\ud7a3]", entry.msgstr)
         and len(entry.msgid.split()) > 3
+        and not entry.tcomment.startswith(KEEP_ENGLISH)
     ]
     assert not english, f"{path.name}: msgstr without Korean for {english}"
 
@@ -132,3 +136,47 @@ def test_markup_differences_name_what_changed(msgid, msgstr, kind):
         assert problems == []
     else:
         assert [problem.split(":")[0] for problem in problems] == [kind]
+
+
+# --- the instructors' guide to the homework (not a page of the book) ---------------------------
+
+GUIDE, GUIDE_KO = ROOT / "homework" / "README.md", ROOT / "homework" / "README.ko.md"
+_FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+_SOURCE_HASH = re.compile(r"<!-- translated from README\.md, sha256 ([0-9a-f]{64}) -->")
+
+
+def _structure(text: str) -> dict:
+    prose = _FENCE.sub("", text)
+    return {
+        "heading levels": [len(h) for h in re.findall(r"^(#+) ", prose, re.MULTILINE)],
+        "code blocks": _FENCE.findall(text),
+        # Each guide links to the other.
+        "link targets": sorted(
+            target
+            for target in (m[0] or m[1] for m in _LINK_TARGET.findall(prose))
+            if target not in ("README.md", "README.ko.md")
+        ),
+        "inline code": sorted(set(_CODE.findall(prose))),
+    }
+
+
+def test_homework_guide_has_a_korean_translation_of_the_current_english():
+    """``homework/README.ko.md`` names the SHA-256 of the ``README.md`` it translates: after an
+    English change, update the translation and the hash (``sha256sum homework/README.md``)."""
+    import hashlib
+
+    korean = GUIDE_KO.read_text(encoding="utf-8")
+    found = _SOURCE_HASH.search(korean)
+    assert found, "README.ko.md must name the README.md it translates (see this test)"
+    current = hashlib.sha256(GUIDE.read_bytes()).hexdigest()
+    assert found.group(1) == current, "README.md changed since README.ko.md was translated"
+
+
+def test_homework_guide_translation_keeps_headings_code_links_and_names():
+    english, korean = _structure(GUIDE.read_text()), _structure(GUIDE_KO.read_text())
+    for kind in english:
+        assert korean[kind] == english[kind], f"README.ko.md differs from README.md in {kind}"
+    prose = _FENCE.sub("", GUIDE_KO.read_text(encoding="utf-8"))
+    paragraphs = [p for p in prose.split("\n\n") if len(re.findall(r"[A-Za-z]{2,}", p)) > 12]
+    untranslated = [p[:70] for p in paragraphs if not re.search("[\uac00-\ud7a3]", p)]
+    assert not untranslated, f"README.ko.md paragraphs left in English: {untranslated}"

@@ -63,6 +63,9 @@ class Visit:
     accessibility: list[dict] = field(default_factory=list)
     phone: dict = field(default_factory=dict)
     screenshot: Path | None = None
+    language: str = ""
+    language_switch: str | None = None
+    texts: list[str] = field(default_factory=list)
 
 
 def _skip(reason: str):
@@ -173,6 +176,11 @@ def _visit(browser, url: str, docname: str) -> Visit:
         record.math = _math(page)
         record.widgets = _widgets(page)
         record.links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+        record.language = page.evaluate("document.documentElement.lang")
+        record.language_switch = page.evaluate(
+            "document.querySelector('a.language-switch')?.href ?? null"
+        )
+        record.texts = page.evaluate(_TEXTS)
         record.screenshot = SCREENSHOTS / (docname.replace("/", "__") + ".png")
         page.screenshot(path=record.screenshot, full_page=True)
         record.solutions = _solutions(page)
@@ -186,6 +194,20 @@ def _visit(browser, url: str, docname: str) -> Visit:
         context.close()
     record.phone = _phone(browser, url, docname)
     return record
+
+
+#: The reader's text in the article: paragraphs, headings, list items, table cells, titles;
+#: code, outputs, math and the bibliography's entries left out (they stay in English).
+_TEXTS = """() => [...document.querySelectorAll(
+    'article.bd-article :is(p, h1, h2, h3, h4, li, td, th, dt, dd, figcaption)')]
+  .filter(el => !el.closest('.cell_output, .output, pre, .highlight, .citation'))
+  .map(el => {
+    const clone = el.cloneNode(true);
+    clone.querySelectorAll('mjx-container, code, .math, script, a.headerlink')
+      .forEach(child => child.remove());
+    return clone.textContent.replace(/\\s+/g, ' ').trim();
+  })
+  .filter(text => text)"""
 
 
 def _wait_for_math(page) -> None:

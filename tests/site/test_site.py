@@ -1,22 +1,42 @@
-"""The built site as a reader gets it: every page of the table of contents in headless Chromium,
-with every request outside localhost blocked (so nothing may come from a CDN).
+"""The built site as a reader gets it: every page of the table of contents, in English and in
+Korean (``ko/``), in headless Chromium, with every request outside localhost blocked (so
+nothing may come from a CDN). Each page declares its language, links to its twin in the other,
+and a Korean page shows no English text that its catalog does not keep in English on purpose.
 
 Also, without a browser: every internal link and cross-reference resolves, and no page is
 heavier than :data:`bench.page_weight.LIMIT_BYTES` with its images.
 """
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import polib
 import pytest
 import yaml
 
 from bench.page_weight import LIMIT_BYTES, ROOT, SITE, page_weight, toc_pages
 
-PAGES = list(toc_pages())
-NOTEBOOK_PAGES = [name for name in PAGES if (ROOT / f"{name}.ipynb").is_file()]
+#: Site folder of each edition -> its language.
+EDITIONS = {"": "en", "ko/": "ko"}
+
+
+def edition(page: str) -> str:
+    """The site folder of ``page``'s edition: ``ko/`` for ``ko/intro``, empty for ``intro``."""
+    first = page.split("/")[0] + "/"
+    return first if first in EDITIONS else ""
+
+
+def source(page: str) -> str:
+    """The document ``page`` is built from (``chapters/01`` for ``ko/chapters/01``)."""
+    return page[len(edition(page)) :]
+
+
+#: Every page of every edition, as its path under the site without ``.html``.
+PAGES = [prefix + name for prefix in EDITIONS for name in toc_pages()]
+NOTEBOOK_PAGES = [page for page in PAGES if (ROOT / f"{source(page)}.ipynb").is_file()]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 HIDDEN_OUTPUT_TAGS = {"remove-cell", "remove-output"}
@@ -64,7 +84,7 @@ def test_page_fits_a_phone(visit, docname):
     assert phone["page_width"] <= phone["width"], f"the page scrolls sideways on a phone: {phone}"
     assert not phone["wide_images"], f"images wider than a phone: {phone}"
     assert phone["nav_toggle"], "no visible navigation toggle at a phone's width"
-    assert phone["nav_links"] >= len(PAGES) - 1, f"the navigation shows too few pages: {phone}"
+    assert phone["nav_links"] >= len(toc_pages()) - 1, f"the navigation shows too few: {phone}"
 
 
 @pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
@@ -81,14 +101,15 @@ def test_download_button_saves_the_notebook(site_url, browser, docname):
         context.close()
 
 
-def test_intro_offers_the_whole_course_as_one_zip(visit):
+@pytest.mark.parametrize("prefix", EDITIONS)
+def test_intro_offers_the_whole_course_as_one_zip(visit, prefix):
     import zipfile
 
     from _ext.downloads import ZIP_NAME
 
-    zip_url = visit("intro").url.rsplit("/", 1)[0] + "/" + ZIP_NAME
-    assert zip_url in visit("intro").links
-    with zipfile.ZipFile(SITE / ZIP_NAME) as archive:
+    intro = visit(prefix + "intro")
+    assert intro.url.rsplit("/", 1)[0] + "/" + ZIP_NAME in intro.links
+    with zipfile.ZipFile(SITE / prefix / ZIP_NAME) as archive:
         names = set(archive.namelist())
     chapters = {f"chapters/{path.name}" for path in (ROOT / "chapters").glob("*.ipynb")}
     assert chapters <= names, f"chapters missing from the zip: {chapters - names}"
@@ -96,7 +117,7 @@ def test_intro_offers_the_whole_course_as_one_zip(visit):
         f"homework/{p.parent.name}/{p.name}" for p in (ROOT / "homework/source").glob("*/*.ipynb")
     }
     assert homework <= names and "lib/__init__.py" in names and "pyproject.toml" in names
-    with zipfile.ZipFile(SITE / ZIP_NAME) as archive:
+    with zipfile.ZipFile(SITE / prefix / ZIP_NAME) as archive:
         for name in homework:
             text = archive.read(name).decode()
             assert "### BEGIN SOLUTION" not in text and "### BEGIN HIDDEN TESTS" not in text
@@ -109,6 +130,45 @@ def test_page_loads_without_errors(visit, docname):
     assert not seen.console_errors, f"console errors: {seen.console_errors}"
     assert not seen.failed_requests, f"failed same-origin requests: {seen.failed_requests}"
     assert seen.screenshot.is_file()
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_declares_its_language(visit, docname):
+    assert visit(docname).language == EDITIONS[edition(docname)]
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_language_switch_opens_the_same_page_in_the_other_language(site_url, visit, docname):
+    other = next(prefix for prefix in EDITIONS if prefix != edition(docname))
+    assert visit(docname).language_switch == f"{site_url}{other}{source(docname)}.html"
+
+
+def _kept_in_english() -> set[str]:
+    """Texts the Korean catalogs keep in English on purpose (their translator comment says so)."""
+    from tests.test_translations import KEEP_ENGLISH
+
+    return {
+        entry.msgstr
+        for catalog in (ROOT / "locale" / "ko" / "LC_MESSAGES").rglob("*.po")
+        for entry in polib.pofile(str(catalog))
+        if entry.tcomment.startswith(KEEP_ENGLISH)
+    }
+
+
+@pytest.mark.parametrize("docname", [page for page in PAGES if edition(page) == "ko/"])
+def test_korean_page_shows_no_untranslated_text(visit, docname):
+    """A paragraph, heading, list item or table cell with three or more English words and no
+    Hangul is a message the translation missed (code, outputs, math and the bibliography's
+    entries are left out), unless the catalog keeps it in English on purpose."""
+    kept = _kept_in_english()
+    english = [
+        text
+        for text in visit(docname).texts
+        if len(re.findall(r"[A-Za-z]{2,}", text)) >= 3
+        and not re.search("[\uac00-\ud7a3]", text)
+        and text.replace("\u2019", "'") not in kept  # the page's apostrophes are curly
+    ]
+    assert not english, f"English text on a Korean page: {english}"
 
 
 @pytest.mark.parametrize("docname", PAGES)
@@ -139,14 +199,14 @@ def test_notebook_page_shows_its_static_figures(visit, docname):
     figures = [
         image for image in visit(docname).images if image["in_output"] and not image["in_widget"]
     ]
-    assert len(figures) == _expected_static_figures(docname)
+    assert len(figures) == _expected_static_figures(source(docname))
     assert all(image["natural_width"] > 0 for image in figures)
 
 
 @pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
 def test_saved_widgets_render_with_sliders_and_their_image(visit, docname):
     seen = visit(docname)
-    if not _widget_state_saved(docname):
+    if not _widget_state_saved(source(docname)):
         assert seen.n_widget_views == 0
         pytest.skip(f"{docname} has no widget")
     assert len(seen.widgets) == seen.n_widget_views > 0, "not every saved widget was drawn"
@@ -178,7 +238,7 @@ def test_every_widget_control_moves_the_figure_with_no_kernel(visit, docname):
 def test_launch_buttons_open_this_notebook_on_main(visit, docname):
     repository, launch = CONFIG["repository"], CONFIG["launch_buttons"]
     org_repo = urlsplit(repository["url"]).path.strip("/")
-    notebook = f"{repository.get('path_to_book') or ''}{docname}.ipynb"
+    notebook = f"{repository.get('path_to_book') or ''}{source(docname)}.ipynb"
     assert (ROOT / notebook).is_file()
     binder = f"{launch['binderhub_url']}/v2/gh/{org_repo}/main?urlpath=tree/{notebook}"
     colab = f"{launch['colab_url']}/github/{org_repo}/blob/main/{notebook}"
@@ -201,7 +261,7 @@ def test_citations_link_to_bibliography_entries(visit, docname):
     entries = {
         urlsplit(link).fragment for link in visit(docname).links if "/references.html#" in link
     }
-    references = _Anchors.of(SITE / "references.html")
+    references = _Anchors.of(SITE / edition(docname) / "references.html")
     for fragment in entries - {""}:
         assert fragment in references.ids, f"references.html#{fragment}: no such entry"
 
