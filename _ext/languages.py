@@ -5,7 +5,7 @@ both are built from the same sources, the Korean one with ``_config.ko.yml`` and
 catalogs under ``locale/ko/LC_MESSAGES`` (``tools/build_book.py`` runs both builds).
 
 - Every page's header links to the same page in the other language (the template
-  ``templates/language-switch.html``, before the theme's buttons).
+  ``templates/language-switch.html``, before the theme's buttons; ``static/`` its style).
 - A page of a translated edition fails the build (a warning, an error under ``-W``) for every
   message of its English text that its catalog does not translate: after an English change
   the catalogs must be brought in step (``locale/README.md``) before the site builds.
@@ -88,6 +88,7 @@ def _check_language(app, config) -> None:
         )
     app.tags.add(config.language)
     config.templates_path.append(str(Path(__file__).parent / "templates"))
+    config.html_static_path.append(str(Path(__file__).parent / "static"))
     header_end = config.html_theme_options.get("article_header_end", "article-header-buttons.html")
     if isinstance(header_end, str):
         header_end = [header_end]
@@ -109,6 +110,7 @@ def _add_twin(app, pagename, templatename, context, doctree) -> None:
 def setup(app):
     app.connect("config-inited", _check_language)
     app.add_transform(UntranslatedMessages)
+    app.add_css_file("language-switch.css")
     # Before pydata-sphinx-theme drops the header templates that render empty (priority 500).
     app.connect("html-page-context", _add_twin, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
