@@ -141,7 +141,7 @@ def test_markup_differences_name_what_changed(msgid, msgstr, kind):
 # --- the instructors' guide to the homework (not a page of the book) ---------------------------
 
 GUIDE, GUIDE_KO = ROOT / "homework" / "README.md", ROOT / "homework" / "README.ko.md"
-_FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(r"^ *```.*?^ *```", re.MULTILINE | re.DOTALL)
 _SOURCE_HASH = re.compile(r"<!-- translated from README\.md, sha256 ([0-9a-f]{64}) -->")
 
 
