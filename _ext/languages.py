@@ -2,13 +2,14 @@
 
 The English site is the root of the site, the Korean one its ``ko/`` folder (:data:`EDITIONS`);
 both are built from the same sources, the Korean one with ``_config.ko.yml`` and the message
-catalogs under ``locale/ko/LC_MESSAGES`` (``tools/build_book.py`` runs both builds).
+catalogs under ``locale/ko/LC_MESSAGES`` (``tools/book.py`` runs both builds).
 
 - Every page's header links to the same page in the other language (the template
   ``templates/language-switch.html``, before the theme's buttons; ``static/`` its style).
 - A page of a translated edition fails the build (a warning, an error under ``-W``) for every
   message of its English text that its catalog does not translate: after an English change
-  the catalogs must be brought in step (``locale/README.md``) before the site builds.
+  the catalogs must be brought in step (``locale/README.md``) before the site builds. The
+  captions of the table of contents are translated here (:class:`TranslatedTocCaptions`).
 - The build's language is a Sphinx tag, so a page can hold text for one edition only:
   ````{only} ko```` (the Korean intro's note on the translation and its glossary). Catalogs
   hold such text too (the message builder sees every branch).
@@ -18,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
@@ -46,39 +48,74 @@ def twin_href(pagename: str, language: str, twin: str) -> str:
 
 
 @cache
-def translated_messages(catalog: Path) -> frozenset[str]:
-    """The msgids that ``catalog`` (a .po file) translates: a msgstr, and no fuzzy flag."""
+def translations(catalog: Path) -> dict[str, str]:
+    """msgid -> msgstr of every message ``catalog`` (a .po file) translates: a msgstr, and no
+    fuzzy flag."""
     if not catalog.is_file():
-        return frozenset()
+        return {}
     with catalog.open("rb") as file:
         messages = read_po(file)
-    return frozenset(
-        message.id for message in messages if message.id and message.string and not message.fuzzy
-    )
+    return {
+        message.id: message.string
+        for message in messages
+        if message.id and message.string and not message.fuzzy
+    }
 
 
-class UntranslatedMessages(SphinxTransform):
+class _CatalogTransform(SphinxTransform):
+    """A transform of a translated edition's page, which knows the page's catalog."""
+
+    def catalog(self) -> Path:
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        folder = Path(self.env.srcdir, self.config.locale_dirs[0], self.config.language)
+        return folder / "LC_MESSAGES" / f"{domain}.po"
+
+    def warn_untranslated(self, message: str, node) -> None:
+        logger.warning(
+            "not translated in %s: %r (update the catalogs: locale/README.md)",
+            self.catalog().relative_to(self.env.srcdir),
+            message if len(message) < 80 else message[:77] + "...",
+            location=node,
+        )
+
+
+class UntranslatedMessages(_CatalogTransform):
     """Warn about every message of a page that its catalog leaves in English."""
 
     # Before sphinx.transforms.i18n.Locale (20) replaces the messages by their translations.
     default_priority = 19
 
     def apply(self, **kwargs) -> None:
-        language = self.config.language
-        if language == "en":
+        if self.config.language == "en":
             return
-        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
-        catalog = Path(self.env.srcdir, self.config.locale_dirs[0], language, "LC_MESSAGES")
-        catalog = catalog / f"{domain}.po"
-        translated = translated_messages(catalog)
+        translated = translations(self.catalog())
         for node, message in extract_messages(self.document):
             if message not in translated:
-                logger.warning(
-                    "not translated in %s: %r (update the catalogs: locale/README.md)",
-                    catalog.relative_to(self.env.srcdir),
-                    message if len(message) < 80 else message[:77] + "...",
-                    location=node,
-                )
+                self.warn_untranslated(message, node)
+
+
+class TranslatedTocCaptions(_CatalogTransform):
+    """Translate the captions of the table of contents' parts ("Foundations", ...).
+
+    sphinx-external-toc inserts the toctrees (at priority 100) after Sphinx translated the page
+    (20), so their captions would stay in English; the message builder extracts them all the
+    same, into the root page's catalog.
+    """
+
+    default_priority = 101
+
+    def apply(self, **kwargs) -> None:
+        if self.config.language == "en":
+            return
+        translated = translations(self.catalog())
+        for toctree in self.document.findall(addnodes.toctree):
+            caption = toctree.get("caption")
+            if caption in translated.values():  # a toctree of the page, translated with it
+                continue
+            if caption and caption in translated:
+                toctree["caption"] = translated[caption]
+            elif caption:
+                self.warn_untranslated(caption, toctree)
 
 
 def _check_language(app, config) -> None:
@@ -110,6 +147,7 @@ def _add_twin(app, pagename, templatename, context, doctree) -> None:
 def setup(app):
     app.connect("config-inited", _check_language)
     app.add_transform(UntranslatedMessages)
+    app.add_transform(TranslatedTocCaptions)
     app.add_css_file("language-switch.css")
     # Before pydata-sphinx-theme drops the header templates that render empty (priority 500).
     app.connect("html-page-context", _add_twin, priority=400)

@@ -104,6 +104,9 @@ msgstr "Content-Type: text/plain; charset=UTF-8\\n"
 msgid "Translated"
 msgstr "번역됨"
 
+msgid "Parts"
+msgstr "부"
+
 #, fuzzy
 msgid "Changed in English"
 msgstr "예전 번역"
@@ -113,17 +116,19 @@ msgstr ""
 """
 
 
-def test_translated_messages_leave_out_fuzzy_and_empty_ones(tmp_path):
+def test_translations_leave_out_fuzzy_and_empty_ones(tmp_path):
     catalog = tmp_path / "page.po"
     catalog.write_text(CATALOG, encoding="utf-8")
-    assert languages.translated_messages(catalog) == {"Translated"}
+    assert languages.translations(catalog) == {"Translated": "번역됨", "Parts": "부"}
 
 
 def _build_korean(tmp_path: Path, catalog_text: str) -> str:
     source = tmp_path / "source"
     (source / "locale" / "ko" / "LC_MESSAGES").mkdir(parents=True)
     (source / "conf.py").write_text("")
-    (source / "index.rst").write_text("Translated\n==========\n\nNew in English\n")
+    (source / "index.rst").write_text(
+        "Translated\n==========\n\nNew in English\n\n.. toctree::\n   :caption: Parts\n"
+    )
     catalog = source / "locale" / "ko" / "LC_MESSAGES" / "index.po"
     catalog.write_text(catalog_text, encoding="utf-8")
     warnings = io.StringIO()

@@ -196,10 +196,12 @@ def _visit(browser, url: str, docname: str) -> Visit:
     return record
 
 
-#: The reader's text in the article: paragraphs, headings, list items, table cells, titles;
-#: code, outputs, math and the bibliography's entries left out (they stay in English).
+#: The reader's text in the article (paragraphs, headings, list items, table cells, titles) and
+#: in the navigation; code, outputs, math and the bibliography's entries left out (they stay
+#: in English).
 _TEXTS = """() => [...document.querySelectorAll(
-    'article.bd-article :is(p, h1, h2, h3, h4, li, td, th, dt, dd, figcaption)')]
+    'article.bd-article :is(p, h1, h2, h3, h4, li, td, th, dt, dd, figcaption), '
+    + 'nav.bd-links :is(p.caption, a.reference)')]
   .filter(el => !el.closest('.cell_output, .output, pre, .highlight, .citation'))
   .map(el => {
     const clone = el.cloneNode(true);
