@@ -7,9 +7,10 @@ catalogs under ``locale/ko/LC_MESSAGES`` (``tools/book.py`` runs both builds).
 - Every page's header links to the same page in the other language (the template
   ``templates/language-switch.html``, before the theme's buttons; ``static/`` its style).
 - A page of a translated edition fails the build (a warning, an error under ``-W``) for every
-  message of its English text that its catalog does not translate: after an English change
-  the catalogs must be brought in step (``locale/README.md``) before the site builds. The
-  captions of the table of contents are translated here (:class:`TranslatedTocCaptions`).
+  message of its English text that its catalog does not translate (:func:`warn_untranslated`):
+  after an English change the catalogs must be brought in step (``locale/README.md``) before
+  the site builds. The captions of the table of contents are translated here
+  (:class:`TranslatedTocCaptions`).
 - The build's language is a Sphinx tag, so a page can hold text for one edition only:
   ````{only} ko```` (the Korean intro's note on the translation and its glossary). Catalogs
   hold such text too (the message builder sees every branch).
@@ -62,39 +63,41 @@ def translations(catalog: Path) -> dict[str, str]:
     }
 
 
-class _CatalogTransform(SphinxTransform):
-    """A transform of a translated edition's page, which knows the page's catalog."""
+def catalog_path(env, docname: str) -> Path:
+    """The catalog of ``docname`` in the build's language: ``locale/ko/LC_MESSAGES/<page>.po``."""
+    domain = docname_to_domain(docname, env.config.gettext_compact)
+    folder = Path(env.srcdir, env.config.locale_dirs[0], env.config.language)
+    return folder / "LC_MESSAGES" / f"{domain}.po"
 
-    def catalog(self) -> Path:
-        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
-        folder = Path(self.env.srcdir, self.config.locale_dirs[0], self.config.language)
-        return folder / "LC_MESSAGES" / f"{domain}.po"
 
-    def warn_untranslated(self, message: str, node) -> None:
+def warn_untranslated(app, doctree, docname) -> None:
+    """Warn about every message of a translated page that its catalog leaves in English.
+
+    Run on the page as it is written (after the post-transforms, the doctree the message builder
+    extracts from), where Sphinx has marked what it translated: a message is translated if its
+    node says so, or if its text is a translation (an image's alt text, a message kept as is),
+    or, for a toctree, if the catalog holds its original message.
+    """
+    if app.config.language == "en":
+        return
+    catalog = catalog_path(app.env, docname)
+    translated = translations(catalog)
+    done = set(translated.values())
+    for node, message in extract_messages(doctree):
+        if node.get("translated") or message in done:
+            continue
+        # A toctree gives its original (English) messages, translated or not.
+        if isinstance(node, addnodes.translatable) and message in translated:
+            continue
         logger.warning(
             "not translated in %s: %r (update the catalogs: locale/README.md)",
-            self.catalog().relative_to(self.env.srcdir),
+            catalog.relative_to(app.env.srcdir),
             message if len(message) < 80 else message[:77] + "...",
             location=node,
         )
 
 
-class UntranslatedMessages(_CatalogTransform):
-    """Warn about every message of a page that its catalog leaves in English."""
-
-    # Before sphinx.transforms.i18n.Locale (20) replaces the messages by their translations.
-    default_priority = 19
-
-    def apply(self, **kwargs) -> None:
-        if self.config.language == "en":
-            return
-        translated = translations(self.catalog())
-        for node, message in extract_messages(self.document):
-            if message not in translated:
-                self.warn_untranslated(message, node)
-
-
-class TranslatedTocCaptions(_CatalogTransform):
+class TranslatedTocCaptions(SphinxTransform):
     """Translate the captions of the table of contents' parts ("Foundations", ...).
 
     sphinx-external-toc inserts the toctrees (at priority 100) after Sphinx translated the page
@@ -107,15 +110,12 @@ class TranslatedTocCaptions(_CatalogTransform):
     def apply(self, **kwargs) -> None:
         if self.config.language == "en":
             return
-        translated = translations(self.catalog())
+        translated = translations(catalog_path(self.env, self.env.docname))
         for toctree in self.document.findall(addnodes.toctree):
             caption = toctree.get("caption")
-            if caption in translated.values():  # a toctree of the page, translated with it
-                continue
-            if caption and caption in translated:
+            if caption in translated:
                 toctree["caption"] = translated[caption]
-            elif caption:
-                self.warn_untranslated(caption, toctree)
+                toctree["translated"] = True
 
 
 def _check_language(app, config) -> None:
@@ -146,8 +146,8 @@ def _add_twin(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     app.connect("config-inited", _check_language)
-    app.add_transform(UntranslatedMessages)
     app.add_transform(TranslatedTocCaptions)
+    app.connect("doctree-resolved", warn_untranslated)
     app.add_css_file("language-switch.css")
     # Before pydata-sphinx-theme drops the header templates that render empty (priority 500).
     app.connect("html-page-context", _add_twin, priority=400)
