@@ -197,15 +197,16 @@ def _visit(browser, url: str, docname: str) -> Visit:
 
 
 #: The reader's text in the article (paragraphs, headings, list items, table cells, titles) and
-#: in the navigation; code, outputs, math and the bibliography's entries left out (they stay
-#: in English).
+#: in the navigation; code, outputs, math, citations and the bibliography's entries left out
+#: (they stay in English).
 _TEXTS = """() => [...document.querySelectorAll(
     'article.bd-article :is(p, h1, h2, h3, h4, li, td, th, dt, dd, figcaption), '
     + 'nav.bd-links :is(p.caption, a.reference)')]
   .filter(el => !el.closest('.cell_output, .output, pre, .highlight, .citation'))
   .map(el => {
     const clone = el.cloneNode(true);
-    clone.querySelectorAll('mjx-container, code, .math, script, a.headerlink')
+    clone.querySelectorAll(
+      'mjx-container, code, .math, script, a.headerlink, a[href*="references.html#"]')
       .forEach(child => child.remove());
     return clone.textContent.replace(/\\s+/g, ' ').trim();
   })
