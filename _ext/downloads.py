@@ -3,11 +3,12 @@
 - sphinx-book-theme's "Download .ipynb" link opens the notebook's JSON in a new tab. After the
   build, every such link gets the ``download`` attribute (and loses ``target="_blank"``), so
   the browser saves the file under the notebook's name.
-- :data:`ZIP_NAME`, written next to the pages, holds every chapter notebook (with its outputs),
-  the homework's student versions (:func:`student_version`: solutions replaced by stubs and
-  hidden tests removed, as nbgrader's ``generate_assignment`` does), and the ``lib`` package
-  with ``pyproject.toml``, so the notebooks run offline after ``pip install -e .`` in the
-  unzipped folder. The intro page links to it.
+- :data:`ZIP_NAME`, written next to the pages, holds every chapter notebook with its outputs, as
+  the pages offer it for download (in a translated edition, translated:
+  ``translated_notebooks.py``), the homework's student versions (:func:`student_version`:
+  solutions replaced by stubs and hidden tests removed, as nbgrader's ``generate_assignment``
+  does), and the ``lib`` package with ``pyproject.toml``, so the notebooks run offline after
+  ``pip install -e .`` in the unzipped folder. The intro page links to it.
 """
 
 import copy
@@ -65,10 +66,11 @@ def student_version(notebook: dict) -> dict:
     return released
 
 
-def _write_zip(srcdir: Path, target: Path) -> None:
+def _write_zip(srcdir: Path, outdir: Path) -> None:
+    target = outdir / ZIP_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for notebook in sorted((srcdir / "chapters").glob("*.ipynb")):
+        for notebook in sorted((outdir / "_sources" / "chapters").glob("*.ipynb")):
             archive.write(notebook, f"chapters/{notebook.name}")
         for source in sorted((srcdir / "homework" / "source").glob("*/*.ipynb")):
             student = student_version(json.loads(source.read_text()))
@@ -90,7 +92,7 @@ def _finish(app, exception):
         fixed = _SOURCE_LINK.sub(r"\1download\2", text)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
-    _write_zip(Path(app.srcdir), outdir / ZIP_NAME)
+    _write_zip(Path(app.srcdir), outdir)
 
 
 def setup(app):

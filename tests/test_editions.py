@@ -1,7 +1,9 @@
 """The machinery of the book's two editions: ``tools/book.py`` (configs and builds) and the
 Sphinx extensions ``_ext/languages.py`` (language switch, untranslated messages) and
-``_ext/execution_cache.py`` (one execution, never stale)."""
+``_ext/execution_cache.py`` (one execution, never stale); ``_ext/translated_notebooks.py`` has
+its own tests (``test_translated_notebooks.py``)."""
 
+import doctest
 import importlib.util
 import io
 import posixpath
@@ -18,6 +20,7 @@ sys.path.insert(0, str(ROOT / "_ext"))
 
 import execution_cache  # noqa: E402
 import languages  # noqa: E402
+import translated_notebooks  # noqa: E402
 
 
 def _load_book_tool():
@@ -29,6 +32,15 @@ def _load_book_tool():
 
 book = _load_book_tool()
 PAGES = ["intro", "references", "chapters/01_symmetry", "chapters/08_practice"]
+
+
+@pytest.mark.parametrize(
+    "module", [languages, translated_notebooks, book], ids=lambda m: m.__name__
+)
+def test_docstring_examples_run(module):
+    """The >>> examples of the build's code (outside ``lib``, which pytest's doctests cover)."""
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
 
 
 @pytest.mark.parametrize("page", PAGES)

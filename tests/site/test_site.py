@@ -97,8 +97,27 @@ def test_download_button_saves_the_notebook(site_url, browser, docname):
         with page.expect_download() as download:
             page.locator(".btn-download-source-button").first.click()
         assert download.value.suggested_filename == Path(docname).name + ".ipynb"
+        notebook = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     finally:
         context.close()
+    assert _in_language_of(docname, notebook)
+
+
+def _markdown(notebook: dict) -> str:
+    return "\n".join(
+        "".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"
+    )
+
+
+def _in_language_of(page: str, notebook: dict) -> bool:
+    """Whether ``notebook`` is ``page``'s notebook in ``page``'s language: the repository's
+    notebook in English; in Korean, the same code with Korean text."""
+    english = json.loads((ROOT / f"{source(page)}.ipynb").read_text(encoding="utf-8"))
+    if EDITIONS[edition(page)] == "en":
+        return notebook == english
+    code = [cell["source"] for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    english_code = [cell["source"] for cell in english["cells"] if cell["cell_type"] == "code"]
+    return code == english_code and re.search("[가-힣]", _markdown(notebook)) is not None
 
 
 @pytest.mark.parametrize("prefix", EDITIONS)
@@ -121,6 +140,9 @@ def test_intro_offers_the_whole_course_as_one_zip(visit, prefix):
         for name in homework:
             text = archive.read(name).decode()
             assert "### BEGIN SOLUTION" not in text and "### BEGIN HIDDEN TESTS" not in text
+        for name in sorted(chapters):
+            notebook = json.loads(archive.read(name).decode())
+            assert _in_language_of(prefix + name.removesuffix(".ipynb"), notebook), name
 
 
 @pytest.mark.parametrize("docname", PAGES)
