@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
 
 import execution_cache  # noqa: E402
+import korean_search  # noqa: E402
 import languages  # noqa: E402
 import translated_notebooks  # noqa: E402
 
@@ -35,7 +36,7 @@ PAGES = ["intro", "references", "chapters/01_symmetry", "chapters/08_practice"]
 
 
 @pytest.mark.parametrize(
-    "module", [languages, translated_notebooks, book], ids=lambda m: m.__name__
+    "module", [languages, translated_notebooks, korean_search, book], ids=lambda m: m.__name__
 )
 def test_docstring_examples_run(module):
     """The >>> examples of the build's code (outside ``lib``, which pytest's doctests cover)."""

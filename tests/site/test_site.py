@@ -353,3 +353,31 @@ def test_page_weight_with_images_is_under_the_limit(built_site, docname):
     assert page.is_file(), f"{docname} is in the table of contents but was not built"
     weight = page_weight(page)
     assert weight <= LIMIT_BYTES, f"{docname}: {weight / 1e6:.2f} MB with its images"
+
+
+@pytest.mark.parametrize("query", ["포화", "포화를", "포화되어"])
+def test_korean_search_finds_a_word_with_any_particle(site_url, browser, query):
+    """The Korean site's search stems a query as it stemmed the pages
+    (``_ext/korean_search.py``): the bare word and the word with a particle or an ending find
+    the same pages, among them the chapter on saturation."""
+    page = browser.new_page()
+    try:
+        page.goto(f"{site_url}ko/search.html?q={query}", wait_until="load")
+        page.wait_for_function("document.querySelector('#search-results .search-summary')")
+        page.wait_for_function("!document.querySelector('#search-progress')?.textContent")
+        found = page.eval_on_selector_all(
+            "#search-results ul.search li a:first-child", "links => links.map(a => a.href)"
+        )
+        words = sorted(
+            set(re.findall("[가-힣]+", (SITE / "ko/chapters/02_random_init.html").read_text()))
+        )
+        stems = page.evaluate("words => words.map(w => new Stemmer().stemWord(w))", words)
+    finally:
+        page.close()
+    assert any(link.endswith("chapters/02_random_init.html") for link in found), found
+    assert len({link.split("#")[0] for link in found}) >= 5, found
+    from _ext.korean_search import SearchKorean
+
+    python = SearchKorean({})
+    disagree = [(w, s) for w, s in zip(words, stems, strict=True) if python.stem(w) != s]
+    assert not disagree, f"the browser stems these words unlike the index: {disagree[:5]}"
