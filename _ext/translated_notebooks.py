@@ -2,10 +2,11 @@
 
 The Korean site's "Download .ipynb" button and its course zip give the chapter notebooks with
 their Markdown text (and the figures' alt texts) in Korean: after the build, every notebook
-under the site's ``_sources/`` is rewritten from its page's catalog (:func:`translate_notebook`);
-code, outputs and everything else stay as they are, so the notebook runs as the English one
-does. A message that cannot be put back where its catalog says it came from fails the build
-(a warning, an error under ``-W``).
+under the site's ``_sources/`` is rewritten from its page's catalog (:func:`translate_notebook`),
+and its first code cell also sets the language of ``lib.checks``' feedback
+(:func:`with_feedback_language`); code, outputs and everything else stay as they are, so the
+notebook runs as the English one does. A message that cannot be put back where its catalog says
+it came from fails the build (a warning, an error under ``-W``).
 
 A catalog locates each message in a notebook as ``(cell + 1) * 10000 + line + 1`` (myst-nb's
 numbering, ``line`` counted from 1 in the cell's source): ``20004`` is line 3 of cell 1.
@@ -19,6 +20,8 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from languages import catalog_path
 from sphinx.util import logging
+
+from lib.checks.messages import LANGUAGE_VARIABLE
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +125,27 @@ def translate_notebook(
     return notebook, missing
 
 
+def with_feedback_language(notebook: dict, language: str) -> dict:
+    """``notebook`` whose first code cell (the setup cell) ends by setting the language of
+    ``lib.checks``' feedback to ``language`` (:mod:`lib.checks.messages`).
+
+    >>> cell = {"cell_type": "code", "source": "import lib"}
+    >>> print(with_feedback_language({"cells": [cell]}, "ko")["cells"][0]["source"])
+    import lib
+    <BLANKLINE>
+    # The feedback of lib.checks in this edition's language ("en": English).
+    import os
+    <BLANKLINE>
+    os.environ["WEIGHT_INIT_LANGUAGE"] = "ko"
+    """
+    cell = next(cell for cell in notebook["cells"] if cell["cell_type"] == "code")
+    cell["source"] = "".join(cell["source"]) + (
+        '\n\n# The feedback of lib.checks in this edition\'s language ("en": English).\n'
+        f'import os\n\nos.environ["{LANGUAGE_VARIABLE}"] = "{language}"'
+    )
+    return notebook
+
+
 def catalog_messages(catalog: Path, notebook_name: str) -> list[tuple[int | None, str, str]]:
     """``(lineno, msgid, msgstr)`` of every translated message of ``catalog`` that comes from
     the notebook ``notebook_name`` (``04_xavier.ipynb``), once per place it occurs."""
@@ -157,6 +181,7 @@ def _translate_sources(app, exception) -> None:
                 message if len(message) < 80 else message[:77] + "...",
                 catalog.relative_to(app.env.srcdir),
             )
+        notebook = with_feedback_language(notebook, app.config.language)
         text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
         target.write_text(text, encoding="utf-8")
 

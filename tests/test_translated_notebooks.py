@@ -13,7 +13,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
 
-from translated_notebooks import catalog_messages, location, translate_notebook  # noqa: E402
+from translated_notebooks import (  # noqa: E402
+    catalog_messages,
+    location,
+    translate_notebook,
+    with_feedback_language,
+)
 
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CATALOGS = ROOT / "locale" / "ko" / "LC_MESSAGES" / "chapters"
@@ -145,3 +150,20 @@ def test_every_chapter_notebook_translates_completely(path):
     assert HANGUL.search(text)
     left = [m for _, m, t in messages if m != t and len(m.split()) >= 2 and m in text]
     assert not left, f"English text left in the Korean notebook: {left[:3]}"
+
+
+def test_the_setup_cell_sets_the_language_of_the_checks(monkeypatch):
+    """A Korean notebook's first code cell, run to its end, makes ``lib.checks`` speak Korean;
+    nothing else of the notebook's code changes."""
+    from lib.checks import messages
+
+    english = json.loads(NOTEBOOKS[0].read_text(encoding="utf-8"))
+    korean = with_feedback_language(copy.deepcopy(english), "ko")
+    code = [c for c in english["cells"] if c["cell_type"] == "code"]
+    new_code = [c for c in korean["cells"] if c["cell_type"] == "code"]
+    assert new_code[1:] == code[1:]
+    setup, new_setup = "".join(code[0]["source"]), new_code[0]["source"]
+    assert new_setup.startswith(setup)
+    monkeypatch.setenv(messages.LANGUAGE_VARIABLE, "en")  # and restored after the test
+    exec(new_setup[len(setup) :], {})
+    assert messages.language() == "ko"

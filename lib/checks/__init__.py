@@ -11,6 +11,10 @@ this package (:mod:`lib.checks.failure`).
 student's function then fails the check if it calls anything in ``lib``
 (:mod:`lib.checks.guard`).
 
+The feedback is in English, or in Korean after ``checks.set_language("ko")`` (or with the
+environment variable ``WEIGHT_INIT_LANGUAGE=ko``, which the Korean edition's notebooks set):
+every sentence comes from one table, :mod:`lib.checks.messages`.
+
 >>> from lib import checks
 >>> def my_he_normal(shape, rng=None):
 ...     fan_in = shape[-2]  # forgets the receptive field of conv kernels
@@ -30,12 +34,15 @@ from lib.checks.initializers import (
     check_init,
 )
 from lib.checks.layers import LAYER_STD_FACTOR, LAYER_SUSPECTS, check_layer_stds
+from lib.checks.messages import LANGUAGE_VARIABLE, LANGUAGES, set_language
 from lib.checks.rbm import RBM_CHECK_SHAPE, check_cd1_update, check_free_energy
 from lib.checks.values import check_at_least, check_value
 
 __all__ = [
     "CHECK_SHAPES",
     "KURTOSIS_SPLIT",
+    "LANGUAGES",
+    "LANGUAGE_VARIABLE",
     "LAYER_STD_FACTOR",
     "LAYER_SUSPECTS",
     "RBM_CHECK_SHAPE",
@@ -51,4 +58,5 @@ __all__ = [
     "check_layer_stds",
     "check_value",
     "own_work",
+    "set_language",
 ]

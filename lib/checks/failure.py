@@ -15,6 +15,7 @@ import sysconfig
 import traceback
 
 import lib
+from lib.checks.messages import say
 
 #: Where the course package lives: a frame in these files is the grader's, not the student's.
 LIB_DIRECTORY = os.path.realpath(os.path.dirname(lib.__file__))
@@ -54,8 +55,15 @@ class CheckFailed(AssertionError):
             ]
             if frames:
                 frame = frames[-1]
+                code = (frame.line or "").strip()
+                error = type(cause).__name__
                 lines.append(
-                    f"Your code raised {type(cause).__name__} in {frame.name}, "
-                    f"line {frame.lineno}: {(frame.line or '').strip()}"
+                    say(
+                        "failure.your_code_raised",
+                        error=error,
+                        function=frame.name,
+                        line=frame.lineno,
+                        code=code,
+                    )
                 )
         return lines

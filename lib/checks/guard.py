@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 
 from lib.checks.failure import CheckFailed, in_lib
+from lib.checks.messages import say
 
 
 class _FirstLibCall:
@@ -54,16 +55,9 @@ def call_own_work(fn: Callable, *args, **kwargs):
     if hook.called is not None:
         called, code = hook.called
         name = getattr(fn, "__name__", None)  # a functools.partial has none
-        who = f"your function {name}" if name else "your function"
-        how = (
-            f"is the course's own {called}"
-            if getattr(fn, "__code__", None) is code
-            else f"calls {called} from the course package"
-        )
-        raise CheckFailed(
-            f"{who} {how}. In this assignment you write it yourself with numpy (and the "
-            "helpers the assignment names); a function that calls lib scores 0 for this item."
-        )
+        who = say("guard.your_function_named", name=name) if name else say("guard.your_function")
+        how = "guard.is_lib" if getattr(fn, "__code__", None) is code else "guard.calls_lib"
+        raise CheckFailed(say(how, who=who, called=called))
     return result
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from lib import initializers
 from lib.checks.failure import CheckFailed
 from lib.checks.guard import own_work as _own_work
+from lib.checks.messages import say
 
 #: Shapes every initializer is tried on: fan_in != fan_out both ways, and a conv kernel.
 
@@ -38,102 +39,47 @@ class _Fans:
 
 @dataclass(frozen=True)
 class Mistake:
-    """A wrong formula students often write, as the std it gives for a shape's fans."""
+    """A wrong formula students often write, as the std it gives for a shape's fans; ``key``
+    names its description in :data:`lib.checks.messages.MESSAGES`."""
 
-    description: str
+    key: str
     std: Callable[[_Fans], float]
 
+    @property
+    def description(self) -> str:
+        """What the mistake is, in the feedback's language."""
+        return say(self.key)
 
-_SWAPPED = (
-    "fans swapped: the formula needs fan_in = shape[-2] (times the receptive field), but you "
-    "used fan_out; in this course W has shape (fan_in, fan_out)"
-)
-_NO_FIELD = (
-    "the receptive field is missing: for a conv kernel (kh, kw, in, out), "
-    "fan_in = kh * kw * in and fan_out = kh * kw * out"
-)
+
 _MISTAKES = {
     "lecun": [
-        Mistake(_SWAPPED, lambda f: 1 / math.sqrt(f.fan_out)),
-        Mistake(
-            "the square root is missing: you used the variance 1/fan_in as the std",
-            lambda f: 1 / f.fan_in,
-        ),
-        Mistake(
-            "that is Xavier's sqrt(2 / (fan_in + fan_out)), not LeCun's 1/sqrt(fan_in)",
-            lambda f: math.sqrt(2 / (f.fan_in + f.fan_out)),
-        ),
-        Mistake(
-            "that is He's sqrt(2 / fan_in): LeCun has no factor 2",
-            lambda f: math.sqrt(2 / f.fan_in),
-        ),
-        Mistake(_NO_FIELD, lambda f: 1 / math.sqrt(f.channels_in)),
+        Mistake("init.mistake.swapped", lambda f: 1 / math.sqrt(f.fan_out)),
+        Mistake("init.mistake.lecun_variance", lambda f: 1 / f.fan_in),
+        Mistake("init.mistake.lecun_is_xavier", lambda f: math.sqrt(2 / (f.fan_in + f.fan_out))),
+        Mistake("init.mistake.lecun_is_he", lambda f: math.sqrt(2 / f.fan_in)),
+        Mistake("init.mistake.no_field", lambda f: 1 / math.sqrt(f.channels_in)),
     ],
     "xavier": [
-        Mistake(
-            "the square root is missing: you used the variance 2/(fan_in + fan_out) as the std",
-            lambda f: 2 / (f.fan_in + f.fan_out),
-        ),
-        Mistake(
-            "the factor 2 is missing: Var(W) = 2 / (fan_in + fan_out), the harmonic mean of "
-            "1/fan_in and 1/fan_out",
-            lambda f: math.sqrt(1 / (f.fan_in + f.fan_out)),
-        ),
-        Mistake(
-            "that is LeCun's 1/sqrt(fan_in), which many texts wrongly call Xavier; Xavier "
-            "averages both fans",
-            lambda f: 1 / math.sqrt(f.fan_in),
-        ),
-        Mistake(_NO_FIELD, lambda f: math.sqrt(2 / (f.channels_in + f.channels_out))),
-        Mistake(
-            "that is He's sqrt(2 / fan_in), made for ReLU networks (a ReLU zeroes half of its "
-            "inputs, so He doubles the variance); a sigmoid or tanh network needs Xavier's "
-            "sqrt(2 / (fan_in + fan_out))",
-            lambda f: math.sqrt(2 / f.fan_in),
-        ),
+        Mistake("init.mistake.xavier_variance", lambda f: 2 / (f.fan_in + f.fan_out)),
+        Mistake("init.mistake.xavier_no_two", lambda f: math.sqrt(1 / (f.fan_in + f.fan_out))),
+        Mistake("init.mistake.xavier_is_lecun", lambda f: 1 / math.sqrt(f.fan_in)),
+        Mistake("init.mistake.no_field", lambda f: math.sqrt(2 / (f.channels_in + f.channels_out))),
+        Mistake("init.mistake.xavier_is_he", lambda f: math.sqrt(2 / f.fan_in)),
     ],
     "he": [
-        Mistake(_SWAPPED, lambda f: math.sqrt(2 / f.fan_out)),
-        Mistake(
-            "2/sqrt(fan_in) instead of sqrt(2/fan_in): the 2 belongs under the root (a common "
-            "error in explanations of He init)",
-            lambda f: 2 / math.sqrt(f.fan_in),
-        ),
-        Mistake(
-            "the square root is missing: you used the variance 2/fan_in as the std",
-            lambda f: 2 / f.fan_in,
-        ),
-        Mistake(
-            "the factor 2 is missing: that is LeCun's 1/sqrt(fan_in); ReLU halves the second "
-            "moment, so He doubles the variance",
-            lambda f: 1 / math.sqrt(f.fan_in),
-        ),
-        Mistake(_NO_FIELD, lambda f: math.sqrt(2 / f.channels_in)),
-        Mistake(
-            "that is Xavier's sqrt(2 / (fan_in + fan_out)), made for tanh and sigmoid networks; "
-            "a ReLU zeroes half of its inputs, so He uses sqrt(2 / fan_in)",
-            lambda f: math.sqrt(2 / (f.fan_in + f.fan_out)),
-        ),
+        Mistake("init.mistake.swapped", lambda f: math.sqrt(2 / f.fan_out)),
+        Mistake("init.mistake.he_two_outside", lambda f: 2 / math.sqrt(f.fan_in)),
+        Mistake("init.mistake.he_variance", lambda f: 2 / f.fan_in),
+        Mistake("init.mistake.he_no_two", lambda f: 1 / math.sqrt(f.fan_in)),
+        Mistake("init.mistake.no_field", lambda f: math.sqrt(2 / f.channels_in)),
+        Mistake("init.mistake.he_is_xavier", lambda f: math.sqrt(2 / (f.fan_in + f.fan_out))),
     ],
 }
 #: Mistakes any fan-based initializer can be mistaken for.
-_ANY_FAMILY_MISTAKES = [
-    Mistake(
-        "std 1 on every shape: those are standard normal weights, N(0, 1); the std must shrink "
-        "as the fans grow",
-        lambda f: 1.0,
-    ),
-]
+_ANY_FAMILY_MISTAKES = [Mistake("init.mistake.standard_normal", lambda f: 1.0)]
 _UNIFORM_MISTAKES = [
-    Mistake(
-        "the uniform bound is not scaled by sqrt(3): U(-a, a) has std a/sqrt(3), so "
-        "a = sqrt(3) * std",
-        lambda f: f.expected_std / math.sqrt(3),
-    ),
-    Mistake(
-        "the bound was scaled by sqrt(3) twice, or by 3",
-        lambda f: f.expected_std * math.sqrt(3),
-    ),
+    Mistake("init.mistake.uniform_unscaled", lambda f: f.expected_std / math.sqrt(3)),
+    Mistake("init.mistake.uniform_twice", lambda f: f.expected_std * math.sqrt(3)),
 ]
 
 
@@ -147,22 +93,16 @@ def _call(fn: Callable, shape: tuple[int, ...], seed: int, kwargs: dict) -> np.n
     try:
         weights = fn(shape, rng=np.random.default_rng(seed), **kwargs)
     except TypeError as error:
-        raise CheckFailed(
-            f"calling your function as fn({shape}, rng=<Generator>) failed with "
-            f"TypeError: {error}. Write it as def fn(shape, rng=None): ..."
-        ) from error
+        raise CheckFailed(say("init.call_failed", shape=shape, error=error)) from error
     if not isinstance(weights, np.ndarray):
-        raise CheckFailed(
-            f"on shape {shape} your function returned {type(weights).__name__}; "
-            "expected a numpy array"
-        )
+        raise CheckFailed(say("init.not_an_array", shape=shape, type=type(weights).__name__))
     if weights.shape != shape:
-        hint = ""
+        message = say("init.wrong_shape", shape=shape, got=weights.shape)
         if weights.shape == shape[::-1] or weights.shape == shape[:-2] + shape[-1:-3:-1]:
-            hint = " Did you use PyTorch's (out, in) layout? Here W is (fan_in, fan_out)."
-        raise CheckFailed(f"expected an array of shape {shape}, got shape {weights.shape}.{hint}")
+            message += say("init.torch_layout")
+        raise CheckFailed(message)
     if not np.all(np.isfinite(weights)):
-        raise CheckFailed(f"on shape {shape} your weights contain NaN or inf")
+        raise CheckFailed(say("init.not_finite", shape=shape))
     return weights
 
 
@@ -170,11 +110,7 @@ def _check_uses_rng(fn: Callable, shape: tuple[int, ...], kwargs: dict) -> None:
     __tracebackhide__ = True  # IPython and pytest hide this frame: students see their own
     first, again = _call(fn, shape, 7, kwargs), _call(fn, shape, 7, kwargs)
     if not np.array_equal(first, again):
-        raise CheckFailed(
-            "two calls with generators seeded alike gave different weights: draw every "
-            "random number from the rng argument (rng = np.random.default_rng(rng)), "
-            "not from np.random's global state"
-        )
+        raise CheckFailed(say("init.global_rng"))
 
 
 def _kurtosis(values: np.ndarray) -> float:
@@ -187,15 +123,9 @@ def _check_distribution(name: str, weights: np.ndarray, shape: tuple[int, ...]) 
     wants_normal = name.endswith("_normal") or initializers.get(name).__name__ == "normal"
     kurtosis = _kurtosis(weights.ravel())
     if wants_uniform and kurtosis > KURTOSIS_SPLIT:
-        raise CheckFailed(
-            f"{name} on shape {shape}: the weights look normally distributed "
-            f"(kurtosis {kurtosis:.2f}, a uniform gives 1.8); draw from U(-a, a)"
-        )
+        raise CheckFailed(say("init.looks_normal", name=name, shape=shape, kurtosis=kurtosis))
     if wants_normal and kurtosis < KURTOSIS_SPLIT:
-        raise CheckFailed(
-            f"{name} on shape {shape}: the weights look uniformly distributed "
-            f"(kurtosis {kurtosis:.2f}, a normal gives 3.0); draw from a normal distribution"
-        )
+        raise CheckFailed(say("init.looks_uniform", name=name, shape=shape, kurtosis=kurtosis))
 
 
 def _likely_mistake(name: str, measured: dict, fans: dict) -> str:
@@ -207,18 +137,12 @@ def _likely_mistake(name: str, measured: dict, fans: dict) -> str:
             return mistake.description
     ratios = [measured[shape] / fans[shape].expected_std for shape in measured]
     if max(ratios) / min(ratios) < 1 + 2 * STD_RTOL:
-        return (
-            f"your std is {np.mean(ratios):.3f} times the expected one on every shape: check "
-            "the constant factor (gain, 2, 6, sqrt(3))"
-        )
+        return say("init.mistake.constant_factor", ratio=np.mean(ratios))
     shown = ", ".join(
-        f"{ratio:.2f} on {shape}" for shape, ratio in zip(measured, ratios, strict=True)
+        say("init.ratio_on_shape", ratio=ratio, shape=shape)
+        for shape, ratio in zip(measured, ratios, strict=True)
     )
-    return (
-        "your std is none of the usual wrong formulas; measured / expected is "
-        f"{shown}: a ratio that changes from shape to shape means your formula depends on the "
-        f"fans differently from {initializers.std_formula(name)}"
-    )
+    return say("init.mistake.unknown", ratios=shown, formula=initializers.std_formula(name))
 
 
 def _close(measured: float, expected: float) -> bool:
@@ -230,10 +154,7 @@ def _check_orthogonal(weights: np.ndarray, shape: tuple[int, ...], gain: float) 
     gram = matrix.T @ matrix if matrix.shape[0] >= matrix.shape[1] else matrix @ matrix.T
     error = np.abs(gram - gain**2 * np.eye(len(gram))).max()
     if error > 1e-6:
-        raise CheckFailed(
-            f"orthogonal on shape {shape}: W.T @ W (or W @ W.T for wide W) should be "
-            f"gain^2 * I, but it is off by {error:.3g}; orthonormalize with np.linalg.qr"
-        )
+        raise CheckFailed(say("init.not_orthogonal", shape=shape, error=error))
 
 
 def check_init(
@@ -265,26 +186,31 @@ def check_init(
             continue
         if fans[shape].expected_std == 0.0:
             if np.any(weights != 0):
-                raise CheckFailed(f"{name} on shape {shape}: expected all zeros")
+                raise CheckFailed(say("init.not_zeros", name=name, shape=shape))
             continue
         measured[shape] = float(weights.std())
         # Six standard errors of the mean: never fails by chance, catches any real offset.
         if abs(weights.mean() - mean) > 6 * weights.std() / math.sqrt(weights.size):
             raise CheckFailed(
-                f"{name} on shape {shape}: the mean is {weights.mean():.4f}, expected about "
-                f"{mean}; the weights must be centred on it"
+                say("init.off_centre", name=name, shape=shape, mean=weights.mean(), expected=mean)
             )
         _check_distribution(name, weights, shape)
     wrong = [shape for shape in measured if not _close(measured[shape], fans[shape].expected_std)]
     if wrong:
         shape = wrong[0]
-        raise CheckFailed(
-            f"{name} on shape {shape}: expected std {fans[shape].expected_std:.4f} "
-            f"({initializers.std_formula(name)}, fan_in={fans[shape].fan_in}, "
-            f"fan_out={fans[shape].fan_out}), measured {measured[shape]:.4f}.\n"
-            f"Likely mistake: {_likely_mistake(name, measured, fans)}."
+        message = say(
+            "init.wrong_std",
+            name=name,
+            shape=shape,
+            expected=fans[shape].expected_std,
+            formula=initializers.std_formula(name),
+            fan_in=fans[shape].fan_in,
+            fan_out=fans[shape].fan_out,
+            measured=measured[shape],
         )
-    print(f"✓ {name}: correct on shapes {', '.join(map(str, shapes))}.")
+        mistake = _likely_mistake(name, measured, fans)
+        raise CheckFailed(message + say("likely_mistake", mistake=mistake))
+    print(say("init.correct", name=name, shapes=", ".join(map(str, shapes))))
 
 
 def check_fans(fn: Callable, shapes=CHECK_SHAPES, *, own_work: bool = False) -> None:
@@ -304,16 +230,15 @@ def check_fans(fn: Callable, shapes=CHECK_SHAPES, *, own_work: bool = False) -> 
             got = tuple(int(value) for value in fn(shape))
         except (TypeError, ValueError) as error:
             raise CheckFailed(
-                f"fans({shape}) should return two ints (fan_in, fan_out); it failed with "
-                f"{type(error).__name__}: {error}"
+                say("fans.not_two_ints", shape=shape, error_type=type(error).__name__, error=error)
             ) from error
         if got == expected:
             continue
-        message = f"fans({shape}): expected (fan_in, fan_out) = {expected}, got {got}."
-        mistakes = {expected[::-1]: _SWAPPED}
+        message = say("fans.wrong", shape=shape, expected=expected, got=got)
+        mistakes = {expected[::-1]: "init.mistake.swapped"}
         if math.prod(shape[:-2]) > 1:
-            mistakes[(shape[-2], shape[-1])] = _NO_FIELD
+            mistakes[(shape[-2], shape[-1])] = "init.mistake.no_field"
         if got in mistakes:
-            message += f"\nLikely mistake: {mistakes[got]}."
+            message += say("likely_mistake", mistake=say(mistakes[got]))
         raise CheckFailed(message)
-    print(f"✓ fans: correct on shapes {', '.join(map(str, shapes))}.")
+    print(say("fans.correct", shapes=", ".join(map(str, shapes))))

@@ -14,6 +14,7 @@ import numpy as np
 from lib import activations, initializers, propagation, stats
 from lib.checks.failure import CheckFailed
 from lib.checks.guard import own_work as _own_work
+from lib.checks.messages import say
 from lib.validation import as_widths
 
 #: Two networks count as the same when every layer's activation std agrees within this factor:
@@ -21,21 +22,16 @@ from lib.validation import as_widths
 #: init is off by a factor 2 or more by the second layer.
 LAYER_STD_FACTOR = 1.5
 
-#: The inits a diagnosis usually lands on: a description and the std from (fan_in, fan_out).
+#: The inits a diagnosis usually lands on: the key of its description in
+#: :data:`lib.checks.messages.MESSAGES` and its std from (fan_in, fan_out).
 LAYER_SUSPECTS: dict[str, Callable[[int, int], float]] = {
-    "He's sqrt(2 / fan_in)": lambda fan_in, fan_out: math.sqrt(2 / fan_in),
-    "He with the 2 outside the root (2 / sqrt(fan_in))": lambda fan_in, fan_out: (
-        2 / math.sqrt(fan_in)
-    ),
-    "He with the fans swapped (sqrt(2 / fan_out))": lambda fan_in, fan_out: math.sqrt(2 / fan_out),
-    "LeCun's 1 / sqrt(fan_in) (He without the factor 2)": lambda fan_in, fan_out: (
-        1 / math.sqrt(fan_in)
-    ),
-    "Xavier's sqrt(2 / (fan_in + fan_out))": lambda fan_in, fan_out: math.sqrt(
-        2 / (fan_in + fan_out)
-    ),
-    "standard normal weights (std 1)": lambda fan_in, fan_out: 1.0,
-    "small weights (std 0.01)": lambda fan_in, fan_out: 0.01,
+    "layers.suspect.he": lambda fan_in, fan_out: math.sqrt(2 / fan_in),
+    "layers.suspect.he_two_outside": lambda fan_in, fan_out: 2 / math.sqrt(fan_in),
+    "layers.suspect.he_swapped": lambda fan_in, fan_out: math.sqrt(2 / fan_out),
+    "layers.suspect.lecun": lambda fan_in, fan_out: 1 / math.sqrt(fan_in),
+    "layers.suspect.xavier": lambda fan_in, fan_out: math.sqrt(2 / (fan_in + fan_out)),
+    "layers.suspect.standard_normal": lambda fan_in, fan_out: 1.0,
+    "layers.suspect.small": lambda fan_in, fan_out: 0.01,
 }
 #: Layers that widen and layers that narrow count as behaving differently when their mean
 #: change per layer differs by more than this factor.
@@ -86,44 +82,34 @@ def _pattern(stds: np.ndarray, widths: list[int]) -> str:
     if widens.any() and narrows.any():
         wide, narrow = _geometric_mean(steps[widens]), _geometric_mean(steps[narrows])
         if max(wide, narrow) / min(wide, narrow) > _SPLIT_FACTOR:
-            return (
-                f"changes by about x{wide:.2f} in the layers that widen and x{narrow:.2f} in "
-                "those that narrow"
-            )
+            return say("layers.pattern.split", wide=wide, narrow=narrow)
     growth = _geometric_mean(steps)
     if growth > 1.1:
-        return f"grows by about x{growth:.2f} per layer"
+        return say("layers.pattern.grows", growth=growth)
     if growth < 1 / 1.1:
-        return f"shrinks by about x{growth:.2f} per layer"
-    return f"stays about the same from layer to layer (x{growth:.2f} per layer)"
+        return say("layers.pattern.shrinks", growth=growth)
+    return say("layers.pattern.steady", growth=growth)
 
 
 def _likely_mistake(measured, expected, factor, network) -> str:
     """The suspect the student's init behaves like, among those that do not fit the logs."""
     profiles, distances = {}, {}
-    for description, std in LAYER_SUSPECTS.items():
+    for key, std in LAYER_SUSPECTS.items():
         try:
             stds = _layer_stds(_drawn(std), **network)
         except FloatingPointError:
             continue
         # A suspect that fits the logs is the answer: never named, so feedback gives none away.
         if _mismatch(stds, expected) > factor and _mismatch(stds, measured) <= factor:
-            profiles[description], distances[description] = stds, _mismatch(stds, measured)
+            profiles[key], distances[key] = stds, _mismatch(stds, measured)
     if not profiles:
-        return (
-            "your init behaves like none of the usual ones; draw rng.normal(0.0, std, "
-            "size=shape) with the std of the init you suspect, computed from the fans of shape "
-            "(fan_in = shape[-2], fan_out = shape[-1] for a dense layer)"
-        )
+        return say("layers.mistake.none_alike")
     best = min(distances, key=distances.get)
     # Suspects this network cannot tell apart (LeCun and Xavier when fan_in == fan_out).
-    alike = [name for name in profiles if _mismatch(profiles[name], profiles[best]) < _ALIKE]
-    named = (
-        f"{alike[0]}," if len(alike) == 1 else " or ".join(alike) + ", the same in this network,"
-    )
-    return (
-        f"your init behaves like {named} which does not fit these logs: the network was started "
-        "with another init"
+    alike = [key for key in profiles if _mismatch(profiles[key], profiles[best]) < _ALIKE]
+    named = say("layers.or").join(say(key) for key in alike)
+    return say(
+        "layers.mistake.alike" if len(alike) == 1 else "layers.mistake.alike_several", named=named
     )
 
 
@@ -134,10 +120,7 @@ def _first_layer(init, widths: list[int]) -> None:
     shape = (widths[0], widths[1])
     weights = np.asarray(init(shape, rng=np.random.default_rng(0)))
     if weights.shape != shape:
-        raise CheckFailed(
-            f"for a layer of shape {shape} your init returned an array of shape "
-            f"{weights.shape}; it must return an array of the shape it is given"
-        )
+        raise CheckFailed(say("layers.wrong_shape", shape=shape, got=weights.shape))
 
 
 def check_layer_stds(
@@ -180,35 +163,35 @@ def check_layer_stds(
     }
     if own_work:
         if not callable(init):
-            raise CheckFailed(
-                f"expected your init to be a function fn(shape, rng=None), got "
-                f"{type(init).__name__} {init!r}; write it with def"
-            )
+            raise CheckFailed(say("layers.not_a_function", type=type(init).__name__, init=init))
         init = _own_work(init)
     if callable(init):
         _first_layer(init, widths)
     try:
         measured = _layer_stds(init, **network)
     except FloatingPointError as error:
-        raise CheckFailed(
-            f"with your init the activations overflow ({error}): its std is far too large"
-        ) from error
+        raise CheckFailed(say("layers.overflow", error=error)) from error
     except ValueError as error:
         if not callable(init):
             raise
         # The network's settings were checked above: what failed is what the init returned.
-        raise CheckFailed(f"your init does not give usable weights: {error}") from error
+        raise CheckFailed(say("layers.unusable", error=error)) from error
     ratios = measured / expected
     wrong = np.flatnonzero((ratios > factor) | (ratios < 1 / factor))
     if wrong.size == 0:
-        print(f"✓ your init reproduces the activation std of all {len(expected)} layers.")
+        print(say("layers.correct", depth=len(expected)))
         return
     layer = int(wrong[0])
-    raise CheckFailed(
-        f"layer {layer + 1}: with your init the activation std is {measured[layer]:.3g}, "
-        f"expected {expected[layer]:.3g} (ratio {ratios[layer]:.2f}).\n"
-        f"Per layer, yours: {np.array2string(measured, precision=3)}\n"
-        f"expected:         {np.array2string(expected, precision=3)}\n"
-        f"The expected std {_pattern(expected, widths)}; yours {_pattern(measured, widths)}.\n"
-        f"Likely mistake: {_likely_mistake(measured, expected, factor, network)}."
+    message = say(
+        "layers.wrong",
+        layer=layer + 1,
+        measured=measured[layer],
+        expected=expected[layer],
+        ratio=ratios[layer],
+        yours=np.array2string(measured, precision=3),
+        logged=np.array2string(expected, precision=3),
+        expected_pattern=_pattern(expected, widths),
+        your_pattern=_pattern(measured, widths),
     )
+    mistake = _likely_mistake(measured, expected, factor, network)
+    raise CheckFailed(message + say("likely_mistake", mistake=mistake))

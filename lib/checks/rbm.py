@@ -7,6 +7,7 @@ import numpy as np
 from lib import rbm
 from lib.checks.failure import CheckFailed
 from lib.checks.guard import own_work as _own_work
+from lib.checks.messages import say
 
 # --- chapter 6: restricted Boltzmann machines ------------------------------------------------
 
@@ -34,9 +35,12 @@ def _call_student(fn: Callable, args: tuple, signature: str):
         return fn(*(np.array(arg) if isinstance(arg, np.ndarray) else arg for arg in args))
     except (ValueError, IndexError) as error:
         raise CheckFailed(
-            f"calling {signature} raised {type(error).__name__}: {error}.\n"
-            "Check the shapes: W is (n_visible, n_hidden) in this course, so "
-            "p(h | v) = sigmoid(v @ W + hidden_bias) and p(v | h) = sigmoid(h @ W.T + visible_bias)"
+            say(
+                "rbm.call_failed",
+                signature=signature,
+                error_type=type(error).__name__,
+                error=error,
+            )
         ) from error
 
 
@@ -71,7 +75,7 @@ def _cd1_by_hand(
 
 
 def _cd1_mistakes(w, visible_bias, hidden_bias, v0, lr, seed, step):
-    """{description: (W, visible_bias, hidden_bias) that mistake returns}."""
+    """{message key of the mistake: (W, visible_bias, hidden_bias) that mistake returns}."""
     old = (w, visible_bias, hidden_bias)
     n = len(v0)
 
@@ -82,46 +86,28 @@ def _cd1_mistakes(w, visible_bias, hidden_bias, v0, lr, seed, step):
         return updated(_cd1_by_hand(w, visible_bias, hidden_bias, v0, lr, seed, **switches))
 
     return {
-        "the sign is flipped: the update is <v h>_data - <v h>_model (positive phase minus "
-        "negative phase), added to the parameters (gradient ascent on the log-likelihood)": (
-            updated(tuple(-d for d in step))
-        ),
-        "the 1/batch averaging is missing: divide the statistics by the number of rows": (
-            updated(tuple(n * d for d in step))
-        ),
-        "the learning rate is missing from the update": updated(tuple(d / lr for d in step)),
-        "you returned the change, not the updated parameters (old + change)": step,
-        "the positive phase uses the sampled hidden states; use the probabilities "
-        "p(h | v0) for the statistics and the samples only to drive the reconstruction": (
-            variant(sample_positive=True)
-        ),
-        "the reconstruction is driven by the hidden probabilities; sample h0 first "
-        "(h0 = rng.random(shape) < p(h | v0)) and reconstruct from the binary states": (
-            variant(drive_with_probs=True)
-        ),
-        "the reconstruction was sampled; keep it as the probabilities p(v | h0) "
-        "(Hinton's practical guide)": variant(sample_reconstruction=True),
+        "rbm.cd1.sign": updated(tuple(-d for d in step)),
+        "rbm.cd1.no_average": updated(tuple(n * d for d in step)),
+        "rbm.cd1.no_rate": updated(tuple(d / lr for d in step)),
+        "rbm.cd1.change_only": step,
+        "rbm.cd1.sampled_positive": variant(sample_positive=True),
+        "rbm.cd1.driven_by_probs": variant(drive_with_probs=True),
+        "rbm.cd1.sampled_reconstruction": variant(sample_reconstruction=True),
     }
 
 
 def _as_three_arrays(result, shapes, what):
     if not isinstance(result, tuple | list) or len(result) != 3:
-        raise CheckFailed(
-            f"{what} should return three arrays (W, visible_bias, hidden_bias), got "
-            f"{type(result).__name__}"
-        )
+        raise CheckFailed(say("rbm.not_three", what=what, type=type(result).__name__))
     arrays = [np.asarray(value, dtype=float) for value in result]
     for name, array, shape in zip(
         ("W", "visible_bias", "hidden_bias"), arrays, shapes, strict=True
     ):
         if array.shape != shape:
-            hint = ""
+            message = say("rbm.wrong_shape", name=name, shape=shape, got=array.shape)
             if name == "W" and array.shape == shape[::-1]:
-                hint = (
-                    " W is transposed: in this course W has shape (n_visible, n_hidden) and the "
-                    "statistics are v.T @ h"
-                )
-            raise CheckFailed(f"{name} should have shape {shape}, got {array.shape}.{hint}")
+                message += say("rbm.transposed")
+            raise CheckFailed(message)
     return arrays
 
 
@@ -158,27 +144,24 @@ def check_cd1_update(
     result = _call_student(
         fn, (w, visible_bias, hidden_bias, v0, lr, np.random.default_rng(draw_seed)), signature
     )
-    got = _as_three_arrays(result, [p.shape for p in expected], "your CD-1 update")
+    got = _as_three_arrays(result, [p.shape for p in expected], say("rbm.cd1.what"))
     names = ("W", "visible_bias", "hidden_bias")
     wrong = [i for i in range(3) if not np.allclose(got[i], expected[i], rtol=_RBM_RTOL, atol=1e-9)]
     if not wrong:
-        print("✓ CD-1 update: W, visible_bias and hidden_bias match lib.rbm.")
+        print(say("rbm.cd1.correct"))
         return
     first = wrong[0]
     error = np.abs(got[first] - expected[first]).max()
-    message = (
-        f"CD-1 update: {names[first]} differs from lib.rbm by up to {error:.3g} "
-        f"(wrong: {', '.join(names[i] for i in wrong)})."
+    message = say(
+        "rbm.cd1.differs",
+        name=names[first],
+        error=error,
+        wrong=", ".join(names[i] for i in wrong),
     )
-    for description, values in _cd1_mistakes(
-        w, visible_bias, hidden_bias, v0, lr, draw_seed, step
-    ).items():
+    for key, values in _cd1_mistakes(w, visible_bias, hidden_bias, v0, lr, draw_seed, step).items():
         if all(np.allclose(got[i], values[i], rtol=_RBM_RTOL, atol=1e-9) for i in wrong):
-            raise CheckFailed(f"{message}\nLikely mistake: {description}.")
-    raise CheckFailed(
-        f"{message}\nCheck the formulas in the docstring, and that the only random draw is "
-        "rng.random(h0.shape) for the hidden sample."
-    )
+            raise CheckFailed(message + say("likely_mistake", mistake=say(key)))
+    raise CheckFailed(message + say("rbm.cd1.unknown"))
 
 
 def _free_energy_mistakes(v, w, visible_bias, hidden_bias):
@@ -186,18 +169,11 @@ def _free_energy_mistakes(v, w, visible_bias, hidden_bias):
     softplus = np.logaddexp(0.0, pre).sum(axis=1)
     bias_term = v @ visible_bias
     return {
-        "the sign of the visible-bias term is flipped: F(v) = -v·b - sum_j log(1 + e^(...))": (
-            bias_term - softplus
-        ),
-        "the log(1 + exp(.)) is missing around c_j + v W_j: summing out a binary h_j gives "
-        "log(1 + e^x), not x": -bias_term - pre.sum(axis=1),
-        "the whole sign is flipped: you returned -F(v), the unnormalised log-probability": (
-            bias_term + softplus
-        ),
-        "the hidden bias is missing inside log(1 + exp(hidden_bias + v @ W))": (
-            -bias_term - np.logaddexp(0.0, v @ w).sum(axis=1)
-        ),
-        "the visible-bias term -v·b is missing": -softplus,
+        "rbm.free.bias_sign": bias_term - softplus,
+        "rbm.free.no_softplus": -bias_term - pre.sum(axis=1),
+        "rbm.free.whole_sign": bias_term + softplus,
+        "rbm.free.no_hidden_bias": -bias_term - np.logaddexp(0.0, v @ w).sum(axis=1),
+        "rbm.free.no_bias_term": -softplus,
     }
 
 
@@ -222,15 +198,12 @@ def check_free_energy(
     got = _call_student(fn, (v, w, visible_bias, hidden_bias), signature)
     got = np.asarray(got, dtype=float)
     if got.shape != expected.shape:
-        raise CheckFailed(
-            f"free energy: expected one value per row of v, shape {expected.shape}, got shape "
-            f"{got.shape}. Sum over the hidden units (axis=1), not over the samples."
-        )
+        raise CheckFailed(say("rbm.free.wrong_shape", expected=expected.shape, got=got.shape))
     if np.allclose(got, expected, rtol=_RBM_RTOL, atol=1e-9):
-        print("✓ free energy: matches lib.rbm on every row.")
+        print(say("rbm.free.correct"))
         return
-    message = f"free energy: expected {np.round(expected[:3], 4)}..., got {np.round(got[:3], 4)}..."
-    for description, values in _free_energy_mistakes(v, w, visible_bias, hidden_bias).items():
+    message = say("rbm.free.wrong", expected=np.round(expected[:3], 4), got=np.round(got[:3], 4))
+    for key, values in _free_energy_mistakes(v, w, visible_bias, hidden_bias).items():
         if np.allclose(got, values, rtol=_RBM_RTOL, atol=1e-9):
-            raise CheckFailed(f"{message}\nLikely mistake: {description}.")
-    raise CheckFailed(f"{message}\nCheck each term of F(v) against the docstring.")
+            raise CheckFailed(message + say("likely_mistake", mistake=say(key)))
+    raise CheckFailed(message + say("rbm.free.unknown"))

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from lib.checks.failure import CheckFailed
+from lib.checks.messages import say
 
 
 def check_value(got, expected: float, *, what: str, rtol: float = 0.01, mistakes=None) -> None:
@@ -14,17 +15,17 @@ def check_value(got, expected: float, *, what: str, rtol: float = 0.01, mistakes
     one, the message names it.
     """
     if isinstance(got, bool) or not isinstance(got, int | float | np.integer | np.floating):
-        raise CheckFailed(f"{what}: expected a number, got {got!r}")
+        raise CheckFailed(say("value.not_a_number", what=what, got=got))
     if not math.isfinite(got):
-        raise CheckFailed(f"{what}: expected {expected:.4g}, got {got}")
+        raise CheckFailed(say("value.not_finite", what=what, expected=expected, got=got))
     tolerance = rtol * max(abs(expected), 1e-12)
     if abs(got - expected) <= tolerance:
-        print(f"✓ {what}: {got:.4g} is right.")
+        print(say("value.right", what=what, got=got))
         return
-    message = f"{what}: expected {expected:.4g}, got {got:.4g}."
+    message = say("value.wrong", what=what, expected=expected, got=got)
     for description, wrong_value in (mistakes or {}).items():
         if abs(got - wrong_value) <= rtol * max(abs(wrong_value), 1e-12):
-            message += f"\nLikely mistake: {description}."
+            message += say("likely_mistake", mistake=description)
             break
     raise CheckFailed(message)
 
@@ -35,9 +36,9 @@ def check_at_least(got, minimum: float, *, what: str, hint: str = "") -> None:
     ``hint`` says what usually went wrong when it is not; on success one line is printed.
     """
     if isinstance(got, bool) or not isinstance(got, int | float | np.integer | np.floating):
-        raise CheckFailed(f"{what}: expected a number, got {got!r}")
+        raise CheckFailed(say("value.not_a_number", what=what, got=got))
     if math.isfinite(got) and got >= minimum:
-        print(f"✓ {what}: {got:.4g} (at least {minimum:.4g}).")
+        print(say("value.at_least", what=what, got=got, minimum=minimum))
         return
-    message = f"{what}: expected at least {minimum:.4g}, got {got:.4g}."
-    raise CheckFailed(f"{message}\nLikely mistake: {hint}." if hint else message)
+    message = say("value.below", what=what, minimum=minimum, got=got)
+    raise CheckFailed(message + say("likely_mistake", mistake=hint) if hint else message)

@@ -111,13 +111,19 @@ def _markdown(notebook: dict) -> str:
 
 def _in_language_of(page: str, notebook: dict) -> bool:
     """Whether ``notebook`` is ``page``'s notebook in ``page``'s language: the repository's
-    notebook in English; in Korean, the same code with Korean text."""
+    notebook in English; in Korean, Korean text and the same code, but for the first cell,
+    which also sets the language of ``lib.checks``' feedback."""
     english = json.loads((ROOT / f"{source(page)}.ipynb").read_text(encoding="utf-8"))
     if EDITIONS[edition(page)] == "en":
         return notebook == english
-    code = [cell["source"] for cell in notebook["cells"] if cell["cell_type"] == "code"]
-    english_code = [cell["source"] for cell in english["cells"] if cell["cell_type"] == "code"]
-    return code == english_code and re.search("[가-힣]", _markdown(notebook)) is not None
+    code = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    english_code = ["".join(c["source"]) for c in english["cells"] if c["cell_type"] == "code"]
+    return (
+        code[1:] == english_code[1:]
+        and code[0].startswith(english_code[0])
+        and code[0].endswith('os.environ["WEIGHT_INIT_LANGUAGE"] = "ko"')
+        and re.search("[가-힣]", _markdown(notebook)) is not None
+    )
 
 
 @pytest.mark.parametrize("prefix", EDITIONS)
