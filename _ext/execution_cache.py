@@ -5,7 +5,9 @@ one execution serves every build that shares the cache: ``tools/book.py`` points
 build and the message extraction at the English build's cache, and they execute nothing.
 jupyter-cache keys a notebook on its code cells only, so a change in ``lib`` would go unseen and
 a page would show outputs of the old code. The cache therefore keeps the hash of ``lib`` and
-``pyproject.toml`` it was filled with (:data:`STAMP`) and is emptied when they change.
+``pyproject.toml`` it was filled with (:data:`STAMP`) and is emptied when they change; and each
+build's environment keeps the hash its notebooks were read with, so that after a change in
+``lib`` every notebook is read (and executed) again, though its own file did not change.
 """
 
 import hashlib
@@ -34,7 +36,8 @@ def empty_stale_cache(app, config) -> None:
     cache = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     stamp, current = cache / STAMP, code_hash(Path(app.srcdir))
     if not stamp.is_file() or stamp.read_text() != current:
-        if cache.is_dir() and any(cache.iterdir()) and not (cache / "global.db").is_file():
+        others = [path for path in cache.glob("*") if path.name != STAMP]
+        if others and not (cache / "global.db").is_file():
             raise ValueError(f"the execution cache {cache} holds files but no jupyter-cache")
         shutil.rmtree(cache, ignore_errors=True)
         cache.mkdir(parents=True)
@@ -42,7 +45,26 @@ def empty_stale_cache(app, config) -> None:
     config.nb_execution_cache_path = str(cache)
 
 
+def notebooks_read_with_other_code(app, env, added, changed, removed) -> list[str]:
+    """The notebooks to read again: all of them, when the environment read them with other code
+    than :func:`code_hash` gives now (:func:`remember_code`)."""
+    if getattr(env, "course_code_hash", None) == code_hash(Path(app.srcdir)):
+        return []
+    return sorted(
+        docname
+        for docname in env.found_docs - added - changed - removed
+        if Path(env.doc2path(docname)).suffix == ".ipynb"
+    )
+
+
+def remember_code(app, env) -> None:
+    """Record in the environment the code its notebooks were just read with."""
+    env.course_code_hash = code_hash(Path(app.srcdir))
+
+
 def setup(app):
     # Before myst-nb reads its configuration.
     app.connect("config-inited", empty_stale_cache, priority=100)
+    app.connect("env-get-outdated", notebooks_read_with_other_code)
+    app.connect("env-updated", remember_code)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -99,6 +99,39 @@ def test_execution_cache_is_emptied_when_lib_changes_and_kept_otherwise(tmp_path
     assert not (cache / "global.db").exists(), "a change in lib must empty the cache"
 
 
+def test_execution_cache_that_executed_nothing_is_emptied_when_lib_changes(tmp_path):
+    """A build that read no notebook leaves the cache with its stamp alone: still a cache."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "core.py").write_text("A = 1\n")
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    execution_cache.empty_stale_cache(*_fake_app(tmp_path))
+    (tmp_path / "lib" / "core.py").write_text("A = 2\n")
+    app, config = _fake_app(tmp_path)
+    execution_cache.empty_stale_cache(app, config)
+    stamp = Path(config.nb_execution_cache_path) / execution_cache.STAMP
+    assert stamp.read_text() == execution_cache.code_hash(tmp_path)
+
+
+def test_notebooks_are_read_again_after_lib_changes(tmp_path):
+    """jupyter-cache and Sphinx both see a notebook's own file only: after a change in lib
+    every notebook must be read (so executed) again, in each build's environment."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "core.py").write_text("A = 1\n")
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    app, _ = _fake_app(tmp_path)
+    env = SimpleNamespace(
+        found_docs={"intro", "chapters/01", "chapters/02"},
+        doc2path=lambda doc: str(tmp_path / (doc + (".md" if doc == "intro" else ".ipynb"))),
+    )
+    outdated = execution_cache.notebooks_read_with_other_code
+    assert outdated(app, env, set(), set(), set()) == ["chapters/01", "chapters/02"]
+    assert outdated(app, env, {"chapters/02"}, set(), set()) == ["chapters/01"]
+    execution_cache.remember_code(app, env)
+    assert outdated(app, env, set(), set(), set()) == []
+    (tmp_path / "lib" / "core.py").write_text("A = 2\n")
+    assert outdated(app, env, set(), set(), set()) == ["chapters/01", "chapters/02"]
+
+
 def test_execution_cache_refuses_a_folder_that_is_no_cache(tmp_path):
     (tmp_path / "lib").mkdir()
     (tmp_path / "pyproject.toml").write_text("[project]\n")
