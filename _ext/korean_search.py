@@ -5,8 +5,8 @@ written, particles and endings included (``포화를``, ``포화되어``), so a 
 ``포화`` finds only the places where the bare word stands alone. :class:`SearchKorean` indexes
 and searches a Korean word by its stem (:func:`korean_stem`: particles and the endings of
 ``하다``/``되다`` removed) and any other word as English does (Porter stemmer, also after a
-particle: ``Xavier는``): ``포화를``,
-``포화되어`` and ``포화`` are one entry. The same rule runs in the reader's browser
+particle: ``Xavier는``): ``포화를``, ``포화되어`` and ``포화`` are one entry. The same rule
+runs in the reader's browser
 (:data:`JS_STEMMER`, from the same :data:`ENDINGS`), so a query is stemmed as the pages were.
 """
 

@@ -19,6 +19,7 @@ catalogs under ``locale/ko/LC_MESSAGES`` (``tools/book.py`` runs both builds).
 from functools import cache
 from pathlib import Path
 
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
@@ -49,18 +50,20 @@ def twin_href(pagename: str, language: str, twin: str) -> str:
 
 
 @cache
-def translations(catalog: Path) -> dict[str, str]:
-    """msgid -> msgstr of every message ``catalog`` (a .po file) translates: a msgstr, and no
-    fuzzy flag."""
+def translated_messages(catalog: Path) -> tuple[Message, ...]:
+    """Every message ``catalog`` (a .po file) translates: a msgstr, and no fuzzy flag."""
     if not catalog.is_file():
-        return {}
+        return ()
     with catalog.open("rb") as file:
         messages = read_po(file)
-    return {
-        message.id: message.string
-        for message in messages
-        if message.id and message.string and not message.fuzzy
-    }
+    return tuple(
+        message for message in messages if message.id and message.string and not message.fuzzy
+    )
+
+
+def translations(catalog: Path) -> dict[str, str]:
+    """msgid -> msgstr of every message ``catalog`` translates (:func:`translated_messages`)."""
+    return {message.id: message.string for message in translated_messages(catalog)}
 
 
 def catalog_path(env, docname: str) -> Path:

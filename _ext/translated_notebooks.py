@@ -17,8 +17,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-from languages import catalog_path
+from languages import catalog_path, translated_messages
 from sphinx.util import logging
 
 from lib.checks.messages import LANGUAGE_VARIABLE
@@ -38,17 +37,17 @@ def location(lineno: int) -> tuple[int, int]:
     return lineno // CELL - 1, max(lineno % CELL - 2, 0)
 
 
-def _pattern(message: str) -> re.Pattern:
-    """``message`` as it may stand in Markdown: its words with any whitespace between them
-    (a paragraph's lines, a list item's indentation), not inside a longer word."""
-    words = (re.escape(word) for word in message.split())
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+def _words(message: str, gap: str) -> str:
+    """A regular expression for ``message`` as it may stand in Markdown: its words with
+    ``gap`` (a regular expression for whitespace) between them."""
+    return gap.join(re.escape(word) for word in message.split())
 
 
 def _translate_text(text: str, start: int, message: str, translation: str) -> str | None:
     """``text`` with ``message``'s first occurrence from ``start`` (else anywhere) replaced by
-    ``translation``; ``None`` if it does not occur."""
-    pattern = _pattern(message)
+    ``translation``; ``None`` if it does not occur. The message's words may be apart by any
+    whitespace (a paragraph's lines, a list item's indentation), not inside longer words."""
+    pattern = re.compile(r"(?<!\w)" + _words(message, r"\s+") + r"(?!\w)")
     found = pattern.search(text, start) or pattern.search(text)
     if found is None:
         return None
@@ -59,8 +58,7 @@ def _translate_table_cells(cells: list[dict], message: str, translation: str) ->
     """Translate every table cell of the Markdown cells that holds exactly ``message``; whether
     there was one. (A catalog gives a table's cells no line, and one location for all of a
     page's cells with the same text.)"""
-    words = r"[ \t]+".join(re.escape(word) for word in message.split())
-    pattern = re.compile(r"(?<=\|)([ \t]*)" + words + r"(?=[ \t]*\|)")
+    pattern = re.compile(r"(?<=\|)([ \t]*)" + _words(message, r"[ \t]+") + r"(?=[ \t]*\|)")
     found = False
     for cell in cells:
         if cell["cell_type"] != "markdown":
@@ -149,13 +147,10 @@ def with_feedback_language(notebook: dict, language: str) -> dict:
 def catalog_messages(catalog: Path, notebook_name: str) -> list[tuple[int | None, str, str]]:
     """``(lineno, msgid, msgstr)`` of every translated message of ``catalog`` that comes from
     the notebook ``notebook_name`` (``04_xavier.ipynb``), once per place it occurs."""
-    with catalog.open("rb") as file:
-        entries = read_po(file)
     return [
-        (lineno, entry.id, entry.string)
-        for entry in entries
-        if entry.id and entry.string and not entry.fuzzy
-        for path, lineno in entry.locations
+        (lineno, message.id, message.string)
+        for message in translated_messages(catalog)
+        for path, lineno in message.locations
         if Path(path).name == notebook_name
     ]
 
@@ -164,15 +159,13 @@ def _translate_sources(app, exception) -> None:
     if exception is not None or app.builder.format != "html" or app.config.language == "en":
         return
     for docname in sorted(app.env.found_docs):
-        if Path(app.env.doc2path(docname)).suffix != ".ipynb":
-            continue
+        source = Path(app.env.doc2path(docname))
         target = Path(app.outdir, "_sources", f"{docname}.ipynb")
-        if not target.is_file():
+        if source.suffix != ".ipynb" or not target.is_file():
             continue
         catalog = catalog_path(app.env, docname)
-        notebook = json.loads(Path(app.env.doc2path(docname)).read_text(encoding="utf-8"))
         notebook, missing = translate_notebook(
-            notebook, catalog_messages(catalog, f"{Path(docname).name}.ipynb")
+            json.loads(source.read_text(encoding="utf-8")), catalog_messages(catalog, source.name)
         )
         for message in missing:
             logger.warning(

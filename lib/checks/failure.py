@@ -55,15 +55,13 @@ class CheckFailed(AssertionError):
             ]
             if frames:
                 frame = frames[-1]
-                code = (frame.line or "").strip()
-                error = type(cause).__name__
                 lines.append(
                     say(
                         "failure.your_code_raised",
-                        error=error,
+                        error=type(cause).__name__,
                         function=frame.name,
                         line=frame.lineno,
-                        code=code,
+                        code=(frame.line or "").strip(),
                     )
                 )
         return lines

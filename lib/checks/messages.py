@@ -21,19 +21,6 @@ LANGUAGE_VARIABLE = "WEIGHT_INIT_LANGUAGE"
 #: The languages every message has.
 LANGUAGES = ("en", "ko")
 
-_SWAPPED = {
-    "en": "fans swapped: the formula needs fan_in = shape[-2] (times the receptive field), but "
-    "you used fan_out; in this course W has shape (fan_in, fan_out)",
-    "ko": "fan이 뒤바뀌었습니다. 식에는 fan_in = shape[-2](에 수용 영역을 곱한 값)가 들어가야 "
-    "하는데 fan_out을 썼습니다. 이 강의에서 W의 모양은 (fan_in, fan_out)입니다",
-}
-_NO_FIELD = {
-    "en": "the receptive field is missing: for a conv kernel (kh, kw, in, out), "
-    "fan_in = kh * kw * in and fan_out = kh * kw * out",
-    "ko": "수용 영역이 빠졌습니다. 합성곱 커널 (kh, kw, in, out)에서는 "
-    "fan_in = kh * kw * in, fan_out = kh * kw * out입니다",
-}
-
 #: Key -> {language: ``str.format`` template}. A key's first word names the check it belongs to.
 MESSAGES: dict[str, dict[str, str]] = {
     # --- lib.checks.failure, lib.checks.guard ----------------------------------------------
@@ -89,8 +76,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "{what}: {minimum:.4g} 이상이어야 하는데 결과는 {got:.4g}입니다.",
     },
     # --- lib.checks.initializers: the mistakes a std is compared with -----------------------
-    "init.mistake.swapped": _SWAPPED,
-    "init.mistake.no_field": _NO_FIELD,
+    "init.mistake.swapped": {
+        "en": "fans swapped: the formula needs fan_in = shape[-2] (times the receptive field), but "
+        "you used fan_out; in this course W has shape (fan_in, fan_out)",
+        "ko": "fan이 뒤바뀌었습니다. 식에는 fan_in = shape[-2](에 수용 영역을 곱한 값)가 들어가야 "
+        "하는데 fan_out을 썼습니다. 이 강의에서 W의 모양은 (fan_in, fan_out)입니다",
+    },
+    "init.mistake.no_field": {
+        "en": "the receptive field is missing: for a conv kernel (kh, kw, in, out), "
+        "fan_in = kh * kw * in and fan_out = kh * kw * out",
+        "ko": "수용 영역이 빠졌습니다. 합성곱 커널 (kh, kw, in, out)에서는 "
+        "fan_in = kh * kw * in, fan_out = kh * kw * out입니다",
+    },
     "init.mistake.lecun_variance": {
         "en": "the square root is missing: you used the variance 1/fan_in as the std",
         "ko": "제곱근이 빠졌습니다. 분산 1/fan_in을 표준편차로 썼습니다",

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from bench.page_weight import LIMIT_BYTES, ROOT, SITE, page_weight, toc_pages
+from lib.checks.messages import LANGUAGE_VARIABLE
 
 #: Site folder of each edition -> its language.
 EDITIONS = {"": "en", "ko/": "ko"}
@@ -121,7 +122,7 @@ def _in_language_of(page: str, notebook: dict) -> bool:
     return (
         code[1:] == english_code[1:]
         and code[0].startswith(english_code[0])
-        and code[0].endswith('os.environ["WEIGHT_INIT_LANGUAGE"] = "ko"')
+        and code[0].endswith(f'os.environ["{LANGUAGE_VARIABLE}"] = "ko"')
         and re.search("[가-힣]", _markdown(notebook)) is not None
     )
 
